@@ -1,0 +1,38 @@
+"""Clinic staff, managed by the clinic's admins."""
+
+from flask import request
+from flask_restx import Namespace, Resource
+
+from api.auth import authenticated, current_user
+from api.namespaces.common import document_problems, dump
+from api.restx import json_body, model
+from api.schemas.users import DeactivateSchema, StaffListSchema, StaffSchema
+from services import users as user_service
+
+ns = Namespace("users", description="The clinic's staff accounts (admins)")
+
+
+@ns.route("")
+class Staff(Resource):
+    @ns.doc(security="bearer")
+    @ns.response(200, "Clinicians and admins of my clinic", model(ns, StaffListSchema))
+    @document_problems(ns, 401, 403)
+    @authenticated
+    def get(self):
+        """The staff of the admin's clinic, active or not."""
+        return {"items": dump(StaffSchema, user_service.list_staff(current_user()), many=True)}
+
+
+@ns.route("/<int:user_id>/deactivate")
+@ns.doc(params={"user_id": "A staff member's id"})
+class Deactivate(Resource):
+    @ns.doc(security="bearer")
+    @ns.expect(model(ns, DeactivateSchema))
+    @ns.response(200, "Deactivated: every token revoked at once", model(ns, StaffSchema))
+    @document_problems(ns, 401, 403, 404, 409, 415, 422)
+    @authenticated
+    def post(self, user_id):
+        """Take a staff member's access away (admins, own clinic only; not yourself)."""
+        if request.content_length or request.is_json:
+            json_body(DeactivateSchema())  # `{}` or no body; any field is refused
+        return dump(StaffSchema, user_service.deactivate_user(current_user(), user_id))

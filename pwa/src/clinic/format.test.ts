@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { daysSinceEnrolment, durabilityText, percent, signed, trendWords, who } from './format';
+
+describe('trendWords', () => {
+  it('says improving or worsening whatever the direction, with the arrow the number moves', () => {
+    expect(trendWords('improving', 'higher_is_better')).toEqual({ text: 'improving', arrow: '↑', kind: 'improving' });
+    expect(trendWords('improving', 'higher_is_worse')).toEqual({ text: 'improving', arrow: '↓', kind: 'improving' });
+    expect(trendWords('worsening', 'higher_is_better')).toEqual({ text: 'worsening', arrow: '↓', kind: 'worsening' });
+    expect(trendWords('worsening', 'higher_is_worse')).toEqual({ text: 'worsening', arrow: '↑', kind: 'worsening' });
+    expect(trendWords('stable', 'higher_is_worse').text).toBe('stable');
+    expect(trendWords(undefined, 'higher_is_worse')).toEqual({ text: 'trend unknown', arrow: '', kind: 'unknown' });
+  });
+});
+
+describe('numbers', () => {
+  it('formats adherence and signed changes', () => {
+    expect(percent(0.714)).toBe('71%');
+    expect(percent(null)).toBe('—');
+    expect(signed(1.234)).toBe('+1.2');
+    expect(signed(-3)).toBe('−3');
+    expect(signed(0)).toBe('0');
+  });
+});
+
+describe('who', () => {
+  it('names the signed-in clinician "you"', () => {
+    expect(who(7, 7)).toBe('you');
+    expect(who(7, '7')).toBe('you');
+    expect(who(8, 7)).toBe('clinician #8');
+    expect(who(null, 7)).toBe('someone');
+  });
+});
+
+describe('durabilityText', () => {
+  it('reads each status', () => {
+    expect(durabilityText('faded', 11)).toBe('Lasted 11 days');
+    expect(durabilityText('faded', 1)).toBe('Lasted 1 day');
+    expect(durabilityText('ongoing', 12)).toBe('Ongoing after 12 days');
+    expect(durabilityText('censored_by_next_session', 9)).toBe('At least 9 days (next session came first)');
+    expect(durabilityText('no_response', null)).toBe('No response');
+    expect(durabilityText('insufficient_data', null, 'next_session_too_soon')).toBe(
+      'Not enough data: the next session came too soon to tell',
+    );
+  });
+});
+
+describe('daysSinceEnrolment', () => {
+  it('covers enrolment to today within the API limits', () => {
+    expect(daysSinceEnrolment('2026-07-28T15:00:00+00:00', null, '2026-11-24')).toBe(120);
+    expect(daysSinceEnrolment(null, '2026-11-23T00:00:00+00:00', '2026-11-24')).toBe(7);
+    expect(daysSinceEnrolment('2000-01-01T00:00:00+00:00', null, '2026-11-24')).toBe(3660);
+  });
+});

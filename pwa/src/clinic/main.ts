@@ -1,0 +1,75 @@
+/** The clinician app's entry: shell, router under /clinic/, idle sign-out, service worker. */
+import '../shared/styles/base.css';
+import './clinic.css';
+import { h } from '../shared/dom';
+import { createRouter, type Route } from '../shared/router';
+import { startServiceWorker } from '../shared/update-prompt';
+import { createClinicApp } from './app';
+import { renderAlerts } from './pages/alerts';
+import { renderInvite } from './pages/invite';
+import { renderPatient } from './pages/patient';
+import { renderRoster } from './pages/roster';
+import { renderSessionForm } from './pages/session-form';
+import { renderSignin } from './pages/signin';
+import { renderSummary } from './pages/summary';
+import { watchIdle } from './session';
+
+const APP_NAME = 'Clinic';
+
+function element(id: string): HTMLElement {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`#${id} is missing from clinic/index.html`);
+  return found;
+}
+
+function main(): void {
+  let navigate = (to: string, _options?: { replace?: boolean }) => location.assign(to);
+  const app = createClinicApp((to, options) => navigate(to, options));
+  const staffOnly = () =>
+    app.session.signedIn() ? null : `/clinic/signin?next=${encodeURIComponent(location.pathname + location.search)}`;
+
+  const routes: Route[] = [
+    { path: '/clinic', title: 'Patients', guard: staffOnly, render: () => renderRoster(app) },
+    { path: '/clinic/signin', title: 'Sign in', render: (ctx) => renderSignin(app, ctx) },
+    { path: '/clinic/alerts', title: 'Alerts', guard: staffOnly, render: (ctx) => renderAlerts(app, ctx) },
+    { path: '/clinic/invite', title: 'Invite a patient', guard: staffOnly, render: () => renderInvite(app) },
+    { path: '/clinic/patients/:id', title: 'Patient', guard: staffOnly, render: (ctx) => renderPatient(app, ctx) },
+    { path: '/clinic/patients/:id/sessions/new', title: 'Record a session', guard: staffOnly, render: (ctx) => renderSessionForm(app, ctx) },
+    { path: '/clinic/patients/:id/sessions/:sid', title: 'Correct a session', guard: staffOnly, render: (ctx) => renderSessionForm(app, ctx) },
+    { path: '/clinic/patients/:id/summary', title: 'Since-last-visit summary', guard: staffOnly, render: (ctx) => renderSummary(app, ctx) },
+  ];
+  const notFound: Route = {
+    path: '*',
+    title: 'Not found',
+    render: () => h('section', { class: 'page' }, h('h1', null, 'Page not found'), h('p', null, h('a', { href: '/clinic/' }, 'Patients'))),
+  };
+
+  const nav = element('app-nav');
+  const account = element('account-slot');
+  const signOut = h('button', { type: 'button', class: 'button button-small button-secondary' }, 'Sign out');
+  signOut.addEventListener('click', () => void app.signOut());
+
+  const router = createRouter({
+    appName: APP_NAME,
+    outlet: element('page'),
+    routes,
+    notFound,
+    onRendered: (path) => {
+      const signedIn = app.session.signedIn();
+      nav.hidden = !signedIn;
+      account.replaceChildren(...(signedIn ? [h('span', { class: 'account-email' }, app.session.user()?.email ?? ''), signOut] : []));
+      for (const link of nav.querySelectorAll('a')) {
+        if (link.pathname.replace(/\/$/, '') === path.replace(/\/$/, '')) link.setAttribute('aria-current', 'page');
+        else link.removeAttribute('aria-current');
+      }
+    },
+  });
+  navigate = router.navigate;
+  watchIdle(() => {
+    if (app.session.signedIn()) void app.signOut('idle');
+  });
+  router.start();
+  startServiceWorker(element('update-region'));
+}
+
+main();

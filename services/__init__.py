@@ -1,0 +1,1 @@
+"""Use-cases shared by the API and the scheduler. They use clinical/ and models/, never api/."""

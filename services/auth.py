@@ -1,0 +1,244 @@
+"""Sign-in, enrolment, bearer tokens and sign-out."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from models import AuthToken, Invitation, User, begin_write, db, utcnow
+from services import audit
+from services.digests import invitation_digest, token_digest
+from services.errors import AuthenticationFailed, ConflictError, InvalidInput, Throttled
+from services.passwords import hash_password, needs_rehash, policy_problems, verify_password
+from services.reminders.settings import recompute_next_due
+
+# Failed sign-ins before the account locks; each further failure doubles the lock.
+LOCK_AFTER_FAILURES = 5
+LOCK_BASE = timedelta(minutes=1)
+LOCK_MAX = timedelta(hours=1)
+# How stale last_used_at may get before a request writes it again.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_at: datetime
+    user: User
+
+
+def _token_ttl(user: User) -> timedelta:
+    cfg = current_app.config
+    return cfg["STAFF_TOKEN_TTL"] if user.is_staff else cfg["PATIENT_TOKEN_TTL"]
+
+
+def issue_token(user: User, now: datetime) -> IssuedToken:
+    """Create a token for `user` in the current transaction; only its digest is stored."""
+    raw = secrets.token_urlsafe(32)
+    expires_at = now + _token_ttl(user)
+    db.session.add(
+        AuthToken(
+            user_id=user.id, token_hash=token_digest(raw), expires_at=expires_at, last_used_at=now
+        )
+    )
+    return IssuedToken(raw, expires_at, user)
+
+
+def login(email: str, password: str, now: datetime | None = None) -> IssuedToken:
+    """Check an email and password; the same failure whether the email exists or not."""
+    now = now or utcnow()
+    begin_write()
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        audit.record("auth.login_locked", actor=user, outcome="refused")
+        db.session.commit()
+        retry = int((user.locked_until - now).total_seconds()) + 1
+        raise Throttled("Too many failed sign-ins: try again later.", retry_after=retry)
+    # Hash even for an unknown email (verify_password does with no hash): same time either way.
+    valid = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.active or not valid:
+        if user is not None:
+            _register_failure(user, now)
+            audit.record("auth.login_failed", actor=user, outcome="refused")
+        else:
+            audit.record("auth.login_failed", actor=None, outcome="refused")
+        db.session.commit()
+        raise AuthenticationFailed("Wrong email or password.")
+    user.failed_logins = 0
+    user.locked_until = None
+    if needs_rehash(user.password_hash or ""):
+        user.password_hash = hash_password(password)
+    issued = issue_token(user, now)
+    audit.record("auth.login", actor=user)
+    db.session.commit()
+    return issued
+
+
+def enroll(
+    invite_code: str,
+    password: str,
+    timezone: str,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """A patient joins with a one-time invitation code, sets a password and gets a token."""
+    now = now or utcnow()
+    errors: dict[str, list[str]] = {}
+    if problems := policy_problems(password):
+        errors["password"] = problems
+    if errors:
+        raise InvalidInput(errors)
+    ZoneInfo(timezone)  # validated by the schema; raises on a bad zone
+    begin_write()
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.code_hash == invitation_digest(invite_code))
+    )
+    if invitation is None or invitation.expires_at <= now:
+        raise InvalidInput({"invite_code": ["This invitation code is not valid or has expired."]})
+    if invitation.used_at is not None:
+        raise InvalidInput({"invite_code": ["This invitation code has already been used."]})
+    patient = invitation.patient
+    if patient.user_id is not None:
+        raise ConflictError("This patient is already enrolled.")
+    if email:
+        email = email.strip().lower()
+        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise InvalidInput({"email": ["This email is already in use."]})
+    # Single use even when two enrolments race: only one UPDATE finds used_at empty.
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise InvalidInput({"invite_code": ["This invitation code has already been used."]})
+    user = User(
+        clinic_id=patient.clinic_id,
+        role="patient",
+        email=email or None,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    patient.user_id = user.id
+    patient.timezone = timezone
+    patient.enrolled_at = now
+    recompute_next_due(patient, now)  # reminders set up before enrolment follow the new zone
+    issued = issue_token(user, now)
+    audit.record("auth.enroll", actor=user, patient_id=patient.id)
+    db.session.commit()
+    return issued
+
+
+def authenticate(raw_token: str, now: datetime | None = None) -> User:
+    """The active user behind a bearer token; slides patients' expiry, enforces staff idle time."""
+    now = now or utcnow()
+    token = db.session.scalar(
+        select(AuthToken).where(AuthToken.token_hash == token_digest(raw_token))
+    )
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        raise AuthenticationFailed()
+    user = token.user
+    if not user.active:
+        raise AuthenticationFailed()
+    if user.is_staff and token.last_used_at + current_app.config["STAFF_IDLE_TIMEOUT"] <= now:
+        raise AuthenticationFailed("Signed out after a period of inactivity: sign in again.")
+    if now - token.last_used_at >= TOUCH_EVERY:
+        values: dict = {"last_used_at": now}
+        if not user.is_staff:
+            values["expires_at"] = now + _token_ttl(user)
+        begin_write()
+        db.session.execute(update(AuthToken).where(AuthToken.id == token.id).values(**values))
+        db.session.commit()
+    return user
+
+
+def logout(raw_token: str, now: datetime | None = None) -> None:
+    """Revoke one token (audited as the sign-out of its user)."""
+    now = now or utcnow()
+    begin_write()
+    user_id = db.session.scalar(
+        update(AuthToken)
+        .where(AuthToken.token_hash == token_digest(raw_token), AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(AuthToken.user_id)
+    )
+    if user_id is not None:
+        audit.record("auth.logout", actor=db.session.get(User, user_id))
+    db.session.commit()
+
+
+def revoke_all_tokens(user: User, now: datetime | None = None) -> None:
+    """Revoke every token of `user` (password change, deactivation), in the current transaction."""
+    db.session.execute(
+        update(AuthToken)
+        .where(AuthToken.user_id == user.id, AuthToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+    )
+
+
+def _register_failure(user: User, now: datetime) -> None:
+    """Count a wrong password; from LOCK_AFTER_FAILURES on, each failure doubles the lock."""
+    user.failed_logins += 1
+    if user.failed_logins >= LOCK_AFTER_FAILURES:
+        doublings = min(user.failed_logins - LOCK_AFTER_FAILURES, 10)
+        user.locked_until = now + min(LOCK_BASE * (2**doublings), LOCK_MAX)
+
+
+def change_password(
+    user: User, current_password: str, new_password: str, now: datetime | None = None
+) -> IssuedToken:
+    """Set a new password; every token of the user (this one too) is revoked, a new one issued.
+
+    A wrong current password counts towards the same lockout as a failed sign-in, so a stolen
+    token cannot be used to guess the password.
+    """
+    now = now or utcnow()
+    begin_write()
+    user = db.session.get(User, user.id, populate_existing=True)
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record("auth.password_change", actor=user, outcome="refused")
+        db.session.commit()
+        retry = int((user.locked_until - now).total_seconds()) + 1
+        raise Throttled("Too many wrong passwords: try again later.", retry_after=retry)
+    if not verify_password(user.password_hash, current_password):
+        _register_failure(user, now)
+        audit.record("auth.password_change", actor=user, outcome="refused")
+        db.session.commit()
+        raise InvalidInput({"current_password": ["This is not your current password."]})
+    problems = policy_problems(new_password)
+    if new_password == current_password:
+        problems.append("Choose a password different from the current one.")
+    if problems:
+        db.session.rollback()
+        raise InvalidInput({"new_password": problems})
+    user.password_hash = hash_password(new_password)
+    user.failed_logins = 0
+    user.locked_until = None
+    revoke_all_tokens(user, now)
+    issued = issue_token(user, now)
+    audit.record("auth.password_change", actor=user)
+    db.session.commit()
+    return issued
+
+
+def create_staff(clinic_id: int, email: str, password: str, *, admin: bool = False) -> User:
+    """Add a clinician (or an admin) to a clinic; the password must meet the policy."""
+    if problems := policy_problems(password):
+        raise InvalidInput({"password": problems})
+    email = email.strip().lower()
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ConflictError("A user with this email exists.")
+    user = User(
+        clinic_id=clinic_id,
+        role="admin" if admin else "clinician",
+        email=email,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user

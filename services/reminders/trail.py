@@ -1,0 +1,54 @@
+"""The delivery trail a clinician reads: every reminder, every attempt, and the push status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from models import PushSubscription, ReminderDelivery, User, db
+from services import audit
+from services.patients import require_staff, resolve_patient
+
+DEFAULT_LIMIT = 60
+MAX_LIMIT = 400
+
+
+@dataclass(frozen=True)
+class PushStatus:
+    subscriptions: int
+    last_success_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReminderTrail:
+    push: PushStatus
+    items: list[ReminderDelivery]
+
+
+def reminder_trail(actor: User, pid: str | int, limit: int = DEFAULT_LIMIT) -> ReminderTrail:
+    """A patient's reminders, newest first, with how many devices receive them (staff only)."""
+    require_staff(actor)
+    patient = resolve_patient(actor, pid)
+    limit = max(1, min(limit, MAX_LIMIT))
+    items = list(
+        db.session.scalars(
+            select(ReminderDelivery)
+            .where(ReminderDelivery.patient_id == patient.id)
+            .order_by(
+                ReminderDelivery.local_date.desc(),
+                ReminderDelivery.created_at.desc(),
+                ReminderDelivery.id.desc(),
+            )
+            .limit(limit)
+            .execution_options(populate_existing=True)
+        )
+    )
+    count, last_success = db.session.execute(
+        select(func.count(PushSubscription.id), func.max(PushSubscription.last_success_at)).where(
+            PushSubscription.patient_id == patient.id
+        )
+    ).one()
+    audit.record_staff_read(actor, patient.id, f"patients/{patient.id}/reminders")
+    return ReminderTrail(PushStatus(count, last_success), items)

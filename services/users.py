@@ -1,0 +1,61 @@
+"""Clinic staff management by the clinic's admins: who has access, and taking it away."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from models import STAFF_ROLES, User, begin_write, db, utcnow
+from services import audit
+from services.auth import revoke_all_tokens
+from services.errors import ConflictError, NotFoundError, PermissionDenied
+
+
+def require_admin(actor: User) -> None:
+    if actor.role != "admin":
+        raise PermissionDenied("Only a clinic admin may do this.")
+
+
+def list_staff(actor: User) -> list[User]:
+    """The clinicians and admins of the admin's own clinic, by email."""
+    require_admin(actor)
+    staff = list(
+        db.session.scalars(
+            select(User)
+            .where(User.clinic_id == actor.clinic_id, User.role.in_(STAFF_ROLES))
+            .order_by(User.email, User.id)
+        )
+    )
+    begin_write()
+    audit.record("users.read", actor=actor, resource="users")
+    db.session.commit()
+    return staff
+
+
+def deactivate_user(actor: User, user_id: int, now: datetime | None = None) -> User:
+    """Take a staff member's access away at once: inactive, and every token revoked.
+
+    Only within the admin's clinic (anyone else's id answers 404); an admin cannot lock
+    themself out. Deactivating an inactive user changes nothing.
+    """
+    require_admin(actor)
+    begin_write()
+    user = db.session.scalar(
+        select(User).where(
+            User.id == user_id, User.clinic_id == actor.clinic_id, User.role.in_(STAFF_ROLES)
+        )
+    )
+    if user is None:
+        raise NotFoundError("User not found.")
+    if user.id == actor.id:
+        raise ConflictError("You cannot deactivate your own account.")
+    changed = user.active
+    user.active = False
+    revoke_all_tokens(user, now or utcnow())
+    audit.record(
+        "user.deactivate",
+        actor=actor,
+        resource=f"users/{user.id}",
+        outcome="ok" if changed else "unchanged",
+    )
+    db.session.commit()
+    return user

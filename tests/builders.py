@@ -1,0 +1,24 @@
+"""Builders that record patient data through the real use-cases, for tests that need a history."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from services import checkins as checkin_service
+
+
+def check_in_days_ago(actor, days_back: int, mood: int, **extra) -> None:
+    """Record the patient's check-in as if submitted `days_back` days ago (anxiety 5, pain 2 unless
+    given)."""
+    zone = ZoneInfo(actor.user.patient.timezone)
+    now = datetime.now(UTC) - timedelta(days=days_back)
+    body = {
+        "submit_id": uuid.uuid4(),
+        "local_date": now.astimezone(zone).date(),
+        "mood": mood,
+        "anxiety": 5,
+        "pain": 2,
+        "side_effects": [],
+        **extra,
+    }
+    checkin_service.record_checkin(actor.user, "me", body, now=now)

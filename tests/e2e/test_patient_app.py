@@ -1,0 +1,77 @@
+"""A new patient on a phone-sized Chromium: enrol from the link, check in, and go offline."""
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from models import CheckIn, CheckInRevision, Clinic, Patient, db
+from services.appointments import schedule_appointment
+from tests.e2e.flows import check_in, enroll, invite
+
+
+def _stored(patient_id: int) -> list[CheckIn]:
+    db.session.rollback()  # end the read snapshot: see what the server committed since
+    db.session.expire_all()
+    return list(db.session.scalars(select(CheckIn).where(CheckIn.patient_id == patient_id)))
+
+
+def test_enroll_from_link_andcheck_in(live_server, phone, app, make_clinic, make_staff):
+    base, _ = live_server
+    patient, code = invite(make_clinic, make_staff)
+    page = phone.new_page()
+
+    started = datetime.now(UTC)
+    enroll(page, base, code)
+    check_in(page, base, "7")
+    expect(page.get_by_text("Your check-in is saved")).to_be_visible()
+    elapsed = (datetime.now(UTC) - started).total_seconds()
+
+    [stored] = _stored(patient.id)
+    assert (stored.mood, stored.anxiety, stored.pain) == (7, 3, 1)
+    assert stored.local_date == datetime.now(ZoneInfo("America/New_York")).date()
+    assert db.session.get(Patient, patient.id).user_id is not None
+    assert elapsed < 30
+
+
+def test_offline_check_in_arrives_exactly_once(live_server, phone, app, make_clinic, make_staff):
+    base, _ = live_server
+    patient, code = invite(make_clinic, make_staff)
+    page = phone.new_page()
+    enroll(page, base, code)
+    page.goto(f"{base}/checkin")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    phone.set_offline(True)
+    check_in(page, base, "4")
+    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
+    page.reload()  # nothing is lost on reload while offline
+    assert _stored(patient.id) == []
+
+    phone.set_offline(False)
+    deadline = datetime.now(UTC).timestamp() + 15
+    while not _stored(patient.id) and datetime.now(UTC).timestamp() < deadline:
+        page.wait_for_timeout(250)
+
+    [stored] = _stored(patient.id)
+    assert stored.mood == 4
+    page.reload()  # the app start replays the outbox again: nothing is left to send
+    expect(page.get_by_role("slider", name="Mood")).to_have_value("4")
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(CheckInRevision)) == 1
+
+
+def test_home_shows_the_next_visit(live_server, phone, app, make_clinic, make_staff):
+    base, _ = live_server
+    patient, code = invite(make_clinic, make_staff)
+    clinician = make_staff(db.session.get(Clinic, patient.clinic_id))
+    now = datetime.now(UTC)
+    schedule_appointment(clinician.user, patient.id, "session", now + timedelta(days=9))
+    schedule_appointment(clinician.user, patient.id, "evaluation", now + timedelta(days=2))
+    page = phone.new_page()
+    enroll(page, base, code)
+    page.goto(f"{base}/")
+    card = page.locator(".card").filter(has=page.get_by_role("heading", name="Your next visit"))
+    expect(card).to_contain_text("Follow-up evaluation:")
+    expect(card).to_contain_text("PHQ-9 and GAD-7")
