@@ -53,17 +53,27 @@ def test_push_message_shows_a_notification_that_opens_checkin(
     enroll(page, base, code)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
+    page.wait_for_function(
+        "async () => (await navigator.serviceWorker.ready).active?.state === 'activated'"
+    )
+
     cdp = phone.new_cdp_session(page)
     registrations: list[dict] = []
+    worker_errors: list[dict] = []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
         lambda e: registrations.extend(e["registrations"]),
     )
+    cdp.on("ServiceWorker.workerErrorReported", lambda e: worker_errors.append(e["errorMessage"]))
     cdp.send("ServiceWorker.enable")
-    page.wait_for_timeout(300)
-    [registration] = [
-        r for r in registrations if r["scopeURL"] == f"{base}/" and not r["isDeleted"]
-    ][:1]
+    ours: list[dict] = []
+    for _ in range(40):  # the registration event arrives asynchronously after enable
+        ours = [r for r in registrations if r["scopeURL"] == f"{base}/" and not r["isDeleted"]]
+        if ours:
+            break
+        page.wait_for_timeout(125)
+    assert ours, f"no service worker registration for {base}/ reported: {registrations}"
+    registration = ours[-1]
     payload = {
         "title": "Time for your check-in",
         "body": "It takes 30 seconds.",
@@ -78,13 +88,14 @@ def test_push_message_shows_a_notification_that_opens_checkin(
             "data": json.dumps(payload),
         },
     )
+    # A loaded CI machine may need to start the worker first: allow it 15 s.
     titles: list[str] = []
-    for _ in range(20):
+    for _ in range(60):
         titles = page.evaluate(NOTIFICATION_TITLES)
         if titles:
             break
         page.wait_for_timeout(250)
-    assert titles == ["Time for your check-in"]
+    assert titles == ["Time for your check-in"], f"worker errors: {worker_errors}"
 
     # A push without a readable payload still shows a notification (Safari revokes otherwise).
     cdp.send(
