@@ -186,6 +186,22 @@ describe('outbox', () => {
     expect(await outbox.list('p1')).toEqual([]);
   });
 
+  it('keeps submission order for entries written in the same millisecond', async () => {
+    const sameInstant = () => new Date('2026-11-24T08:00:00.000Z');
+    const answers: Answer[] = [offline, offline, offline, ok(201), ok(201), ok(201)];
+    const sent: OutboxEntry[] = [];
+    const send = vi.fn(async (entry: OutboxEntry) => {
+      sent.push(entry);
+      return (answers.shift() as Delivery<unknown>) ?? offline;
+    });
+    const outbox = createOutbox({ store: idbOutboxStore(db), send, now: sameInstant });
+    const written = [];
+    for (const mood of [1, 2, 3]) written.push(await outbox.submit('checkin', { ...checkin, mood }, { owner: 'p1' }));
+    sent.length = 0;
+    await outbox.flush('p1');
+    expect(sent.map((e) => e.submit_id)).toEqual(written.map((w) => w.entry.submit_id));
+  });
+
   it("never replays one patient's entries under another patient's sign-in", async () => {
     const { outbox } = makeOutbox([offline]);
     await outbox.submit('checkin', checkin, { owner: 'p1' });

@@ -14,6 +14,8 @@ interface OutboxEntryBase {
   /** The user the entry belongs to: it is replayed only under their token. */
   owner: string;
   created_at: string;
+  /** Orders entries written in the same millisecond (absent on entries of earlier versions). */
+  seq?: number;
   state: 'pending' | 'refused';
   attempts: number;
   last_attempt_at: string | null;
@@ -55,6 +57,14 @@ export function idbOutboxStore(db: Promise<PatientDb>): OutboxStore {
       await (await db).delete('outbox', submitId);
     },
   };
+}
+
+// Submission order within this page: two entries can share a millisecond.
+let sequence = 0;
+
+/** Oldest first: by creation time, then by the order this page wrote them. */
+function byAge(a: OutboxEntry, b: OutboxEntry): number {
+  return a.created_at.localeCompare(b.created_at) || (a.seq ?? 0) - (b.seq ?? 0);
 }
 
 /** What an answer means for a queued entry. */
@@ -138,6 +148,7 @@ export function createOutbox(options: OutboxOptions) {
       owner: opts.owner,
       payload: { ...payload, submit_id: submitId },
       created_at: now().toISOString(),
+      seq: (sequence += 1),
       state: 'pending',
       attempts: 0,
       last_attempt_at: null,
@@ -155,7 +166,7 @@ export function createOutbox(options: OutboxOptions) {
     const report: FlushReport = { accepted: [], refused: [], unauthorized: false, pending: 0, stoppedBecause: null };
     const entries = (await store.all())
       .filter((entry) => entry.owner === owner && entry.state === 'pending')
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+      .sort(byAge);
     for (const [index, entry] of entries.entries()) {
       const delivery = await send(entry);
       const verdict = classifyStatus(delivery.status);
@@ -220,7 +231,7 @@ export function createOutbox(options: OutboxOptions) {
   async function list(owner: string): Promise<OutboxEntry[]> {
     return (await store.all())
       .filter((entry) => entry.owner === owner)
-      .sort((a, b) => a.created_at.localeCompare(b.created_at));
+      .sort(byAge);
   }
 
   /** Removes a refused entry once the patient has read why. Pending entries cannot be dismissed. */
