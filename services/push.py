@@ -1,4 +1,5 @@
-"""Web Push transport: VAPID keys, signed VAPID headers cached per push service, one send.
+"""Web Push transport: VAPID keys, signed VAPID headers cached per push service, RFC 8291
+encryption, and sending over kept-alive connections pooled per push service.
 
 No database and no request here: the reminder tick hands over plain data (`PushTarget`,
 `PushMessage`) and gets back one `PushResult` per subscription. Nothing that identifies the
@@ -9,26 +10,32 @@ push-service origins and status codes only (shared/reference/pitfalls.md, "Web P
 from __future__ import annotations
 
 import base64
+import functools
+import hmac
+import http.client
 import json
 import logging
 import os
 import re
 import secrets
+import select
+import socket
+import ssl
 import threading
 import time
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
-import requests
+import certifi
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
-from http_ece import ECEException
 from py_vapid import Vapid02
-from pywebpush import WebPusher, WebPushException
 
 from services.errors import ServiceError
 
@@ -182,6 +189,10 @@ def check_auth_secret(text: str) -> str | None:
     return None if len(raw) == 16 else "Must be a 16-byte secret."
 
 
+def _origin(parts: SplitResult) -> str:
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
 class VapidSigner:
     """Signs the RFC 8292 `Authorization: vapid t=..., k=...` header once per push-service
     origin and reuses it until it is within `refresh_before` seconds of its expiry."""
@@ -204,11 +215,13 @@ class VapidSigner:
 
     @staticmethod
     def origin(endpoint: str) -> str:
-        parts = urlsplit(endpoint)
-        return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        return _origin(urlsplit(endpoint))
 
     def authorization(self, endpoint: str) -> str:
-        origin = self.origin(endpoint)
+        return self.for_origin(self.origin(endpoint))
+
+    def for_origin(self, origin: str) -> str:
+        """The header for a push service known by its origin (`origin(endpoint)`)."""
         now = int(self.clock())
         with self._lock:
             cached = self._headers.get(origin)
@@ -267,6 +280,10 @@ class PushMessage:
     topic: str
 
     def payload(self) -> bytes:
+        return self._payload
+
+    @functools.cached_property
+    def _payload(self) -> bytes:  # a message goes to many devices: serialised once
         body = {"title": self.title, "body": self.body, "url": self.url, "tag": self.tag}
         return json.dumps(body, separators=(",", ":")).encode()
 
@@ -280,11 +297,6 @@ class PushResult:
     error: str | None = None
 
 
-def _retry_after(response: requests.Response) -> int | None:
-    value = response.headers.get("Retry-After", "")
-    return int(value) if value.strip().isdigit() else None
-
-
 def classify(status_code: int) -> Outcome:
     """2xx delivered; 404/410 the subscription is gone; 429/5xx try again later; else failed."""
     if 200 <= status_code < 300:
@@ -296,33 +308,267 @@ def classify(status_code: int) -> Outcome:
     return "failed"
 
 
-class _PushSession(requests.Session):
-    """A requests session that reads the proxy, CA bundle and netrc settings of the
-    environment once per push service rather than on every push: requests walks the whole of
-    os.environ twice a request for them, a fifth of a push's cost (docs/performance.md). A
-    sender's sessions live one tick, so a changed environment is seen at the next tick."""
+# -- RFC 8291 message encryption (aes128gcm, RFC 8188, one record) ----------------------------
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._environment: dict[tuple, dict[str, Any]] = {}
+RECORD_SIZE = 4096
+# A push service need not take more than 4096 octets of body: less the header (86), the
+# padding delimiter (1) and the AEAD tag (16), that leaves 3993 octets of plaintext (RFC 8291 §4).
+MAX_PLAINTEXT = RECORD_SIZE - 86 - 1 - 16
+_KEY_INFO = b"WebPush: info\x00"
+_CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
+_NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
+_RECORD_HEADER = RECORD_SIZE.to_bytes(4, "big") + b"\x41"  # rs, then idlen = 65 (the key)
 
-    def merge_environment_settings(self, url, proxies, stream, verify, cert):
-        key = (
-            VapidSigner.origin(url),
-            tuple(sorted((proxies or {}).items())),
-            stream,
-            verify,
-            cert,
-        )
-        settings = self._environment.get(key)
-        if settings is None:
-            settings = super().merge_environment_settings(url, proxies, stream, verify, cert)
-            self._environment[key] = settings
-        return {**settings, "proxies": dict(settings["proxies"])}
+
+def _hmac_sha256(key: bytes, data: bytes) -> bytes:
+    return hmac.digest(key, data, "sha256")
+
+
+def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
+    """The body of one push: `payload` encrypted to a subscription's keys (RFC 8291), with a
+    fresh ECDH key pair and a fresh salt every time. Raises ValueError for keys that cannot be
+    used (not base64url, not a P-256 point) and for a payload too long for one record.
+
+    HKDF is written out with HMAC-SHA-256 because every output here is at most one hash long:
+    HKDF-Extract(salt, ikm) = HMAC(salt, ikm), HKDF-Expand(prk, info, L <= 32) = the first L
+    octets of HMAC(prk, info || 0x01)."""
+    if len(payload) > MAX_PLAINTEXT:
+        raise ValueError(f"a push payload is at most {MAX_PLAINTEXT} octets")
+    receiver_point = b64url_decode(p256dh)
+    receiver = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), receiver_point)
+    auth_secret = b64url_decode(auth)
+    ephemeral = ec.generate_private_key(ec.SECP256R1())
+    sender_point = ephemeral.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    shared = ephemeral.exchange(ec.ECDH(), receiver)
+    ikm = _hmac_sha256(
+        _hmac_sha256(auth_secret, shared), _KEY_INFO + receiver_point + sender_point + b"\x01"
+    )
+    salt = os.urandom(16)
+    prk = _hmac_sha256(salt, ikm)
+    key = _hmac_sha256(prk, _CEK_INFO)[:16]
+    nonce = _hmac_sha256(prk, _NONCE_INFO)[:12]
+    record = AESGCM(key).encrypt(nonce, payload + b"\x02", None)  # 0x02: the last record
+    return salt + _RECORD_HEADER + sender_point + record
+
+
+# -- HTTP to push services ---------------------------------------------------------------------
+
+# Characters left as they are in a request target (requests' requote_uri keeps the same set).
+_TARGET_SAFE = "!#$%&'()*+,/:;=?@[]~"
+_UNSAFE_FIELD = re.compile(r"[\x00-\x20\x7f]")
+_READ_SIZE = 16384
+# A connection idle longer than this is checked for a close by the server before it is reused
+# (a poll: a system call, and a moment the GIL is let go, not worth paying between hot pushes).
+IDLE_CHECK_AFTER = 1.0
+_MAX_ANSWER_HEAD = 65536
+
+
+class _SendFailed(Exception):
+    """The push did not get an HTTP answer; `name` goes into the delivery's trail."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _proxy_for(origin: str) -> str | None:
+    """The environment's proxy for one push service (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY, unless
+    NO_PROXY names it), as requests would pick it."""
+    parts = urlsplit(origin)
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(parts.netloc):
+        return None
+    return proxy if "://" in proxy else f"http://{proxy}"
+
+
+def _tls_context() -> ssl.SSLContext:
+    """Certificates verified against certifi's bundle, as requests did."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+class _BadAnswer(ValueError):
+    """What came back is not an HTTP/1.x answer."""
+
+
+def _more(sock: socket.socket, data: bytes) -> bytes:
+    chunk = sock.recv(_READ_SIZE)
+    if not chunk:
+        raise ConnectionResetError("the push service closed the connection mid-answer")
+    if len(data) > _MAX_ANSWER_HEAD:
+        raise _BadAnswer("an answer head or chunk line longer than 64 KiB")
+    return data + chunk
+
+
+def _line(sock: socket.socket, data: bytes, end: bytes = b"\r\n") -> tuple[bytes, bytes]:
+    """The next line (up to `end`) and what follows it, reading as needed."""
+    while (at := data.find(end)) < 0:
+        data = _more(sock, data)
+    return data[:at], data[at + len(end) :]
+
+
+def _skip(sock: socket.socket, data: bytes, size: int) -> bytes:
+    """Discard `size` octets of body; what follows them."""
+    while len(data) < size:
+        size -= len(data)
+        data = _more(sock, b"")
+    return data[size:]
+
+
+def _read_answer(sock: socket.socket) -> tuple[int, str | None, bool]:
+    """Read one HTTP/1.x answer to a POST, its body read and discarded: (status, Retry-After,
+    whether the connection may carry the next request). Informational (1xx) answers are
+    skipped; the body is delimited by chunks, Content-Length or the connection's close."""
+    data = b""
+    while True:
+        head, data = _line(sock, data, b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        version, _, rest = lines[0].partition(" ")
+        code = rest[:3]
+        if not version.startswith("HTTP/1.") or len(code) != 3 or not code.isdigit():
+            raise _BadAnswer("not an HTTP/1.x status line")
+        status = int(code)
+        if not 100 <= status < 200:
+            break
+    fields: dict[str, str] = {}
+    for line in lines[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            fields[name.strip().lower()] = value.strip()
+    connection = fields.get("connection", "").lower()
+    keep_alive = "close" not in connection if version == "HTTP/1.1" else "keep-alive" in connection
+    if status in (204, 304):
+        pass  # never a body
+    elif "chunked" in fields.get("transfer-encoding", "").lower():
+        while True:
+            size_line, data = _line(sock, data)
+            size = int(size_line.split(b";", 1)[0], 16)
+            if not size:
+                break
+            data = _skip(sock, data, size + 2)  # the chunk and its CRLF
+        while True:  # trailer fields, up to an empty line
+            trailer, data = _line(sock, data)
+            if not trailer:
+                break
+    elif "content-length" in fields:
+        data = _skip(sock, data, int(fields["content-length"]))
+    else:  # the body ends when the connection does
+        while sock.recv(_READ_SIZE):
+            pass
+        return status, fields.get("retry-after"), False
+    # Anything after the answer means the connection is out of step: do not reuse it.
+    return status, fields.get("retry-after"), keep_alive and not data
+
+
+def _dropped(sock: socket.socket) -> bool:
+    """An idle kept-alive socket that is readable has been closed (or spoken to) by the server:
+    it cannot carry another request (urllib3 checks the same before reusing a connection)."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
+class _Connection:
+    """One kept-alive HTTP/1.1 connection to one push service, directly or through an HTTP
+    proxy (a CONNECT tunnel for https). The request goes out in one write; the answer is read
+    by http.client, body included, so the connection can carry the next push."""
+
+    def __init__(
+        self, origin: str, proxy: str | None, timeout: float, tls: ssl.SSLContext | None
+    ) -> None:
+        parts = urlsplit(origin)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        authority = parts.netloc.rpartition("@")[2]
+        if not host or _UNSAFE_FIELD.search(authority):
+            raise _SendFailed("InvalidURL")
+        self.origin = origin
+        self._used = 0.0  # when the connection last carried an answer (time.monotonic)
+        self._host = f"Host: {authority}\r\n"
+        self._prefix = ""  # absolute-form request targets when an HTTP proxy forwards them
+        via = None
+        if proxy is not None:
+            via = urlsplit(proxy)
+            if via.scheme != "http" or not via.hostname:
+                raise _SendFailed("ProxyError")  # https and socks proxies are not supported
+            auth = {}
+            if via.username is not None:
+                token = base64.b64encode(
+                    f"{unquote(via.username)}:{unquote(via.password or '')}".encode()
+                ).decode("ascii")
+                auth["Proxy-Authorization"] = f"Basic {token}"
+            if parts.scheme == "http":
+                self._prefix = origin
+                self._host += "".join(f"{k}: {v}\r\n" for k, v in auth.items())
+        self.proxy = proxy
+        self._proxied = via is not None
+        if parts.scheme == "https":
+            if via is None:
+                self._http = http.client.HTTPSConnection(host, port, timeout=timeout, context=tls)
+            else:
+                self._http = http.client.HTTPSConnection(
+                    via.hostname, via.port or 80, timeout=timeout, context=tls
+                )
+                self._http.set_tunnel(host, port, headers=auth)
+        elif via is None:
+            self._http = http.client.HTTPConnection(host, port, timeout=timeout)
+        else:
+            self._http = http.client.HTTPConnection(via.hostname, via.port or 80, timeout=timeout)
+
+    def target(self, parts: SplitResult) -> str:
+        """The request target for an endpoint (split by urlsplit)."""
+        path = parts.path or "/"
+        if parts.query:
+            path = f"{path}?{parts.query}"
+        return self._prefix + quote(path, safe=_TARGET_SAFE)
+
+    def post(self, target: str, headers: str, body: bytes) -> tuple[int, str | None]:
+        """POST one body; (status, Retry-After). Raises _SendFailed without an answer."""
+        http_connection = self._http
+        sock = http_connection.sock
+        if sock is not None and time.monotonic() - self._used > IDLE_CHECK_AFTER and _dropped(sock):
+            http_connection.close()
+            sock = None
+        connecting = sock is None
+        try:
+            if connecting:
+                http_connection.connect()
+                sock = http_connection.sock
+                connecting = False
+            head = f"POST {target} HTTP/1.1\r\n{self._host}{headers}Content-Length: {len(body)}"
+            sock.sendall(f"{head}\r\n\r\n".encode("latin-1") + body)
+            status, retry_after, keep_alive = _read_answer(sock)
+        except (OSError, ValueError) as exc:  # timeouts and TLS errors are OSErrors too
+            http_connection.close()
+            raise _SendFailed(_failure(exc, connecting, self._proxied)) from exc
+        if not keep_alive:
+            http_connection.close()
+        self._used = time.monotonic()
+        return status, retry_after
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _failure(exc: Exception, connecting: bool, proxied: bool) -> str:
+    """The name a push without an answer gets in the trail (requests' exception names)."""
+    if isinstance(exc, TimeoutError):
+        return "ConnectTimeout" if connecting else "ReadTimeout"
+    if isinstance(exc, ssl.SSLError):
+        return "SSLError"
+    return "ProxyError" if connecting and proxied else "ConnectionError"
+
+
+def _retry_after(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
 
 
 class PushSender:
-    """Sends encrypted (aes128gcm) messages with pywebpush; one requests.Session per thread."""
+    """Sends encrypted (aes128gcm) messages over kept-alive HTTP/1.1 connections, pooled per
+    push service and shared by the tick's threads (one connection in use by one thread at a
+    time). The environment's proxy for a push service is read once per sender."""
 
     def __init__(
         self, signer: VapidSigner, *, ttl: int, timeout: float, urgency: str = "normal"
@@ -331,9 +577,13 @@ class PushSender:
         self.ttl = ttl
         self.timeout = timeout
         self.urgency = urgency
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self._fixed_headers = f"TTL: {ttl}\r\nUrgency: {urgency}\r\nContent-Encoding: aes128gcm\r\n"
+        self._idle: dict[str, list[_Connection]] = {}
+        self._all: list[_Connection] = []
+        self._proxies: dict[str, str | None] = {}
+        self._tls: ssl.SSLContext | None = None
         self._lock = threading.Lock()
+        self._closed = False
 
     @classmethod
     def from_config(cls) -> PushSender:
@@ -345,20 +595,36 @@ class PushSender:
             urgency=config["PUSH_URGENCY"],
         )
 
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = _PushSession()
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
+    def _checkout(self, origin: str) -> _Connection:
+        with self._lock:
+            idle = self._idle.get(origin)
+            if idle:
+                return idle.pop()
+            if origin not in self._proxies:
+                self._proxies[origin] = _proxy_for(origin)
+            proxy = self._proxies[origin]
+            if self._tls is None and origin.startswith("https:"):
+                self._tls = _tls_context()
+            tls = self._tls
+        connection = _Connection(origin, proxy, self.timeout, tls)
+        with self._lock:
+            self._all.append(connection)
+        return connection
+
+    def _checkin(self, connection: _Connection) -> None:
+        with self._lock:
+            if self._closed:
+                connection.close()
+            else:
+                self._idle.setdefault(connection.origin, []).append(connection)
 
     def close(self) -> None:
         with self._lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
+            self._closed = True
+            for connection in self._all:
+                connection.close()
+            self._all.clear()
+            self._idle.clear()
 
     def __enter__(self) -> PushSender:
         return self
@@ -368,30 +634,13 @@ class PushSender:
 
     def send(self, target: PushTarget, message: PushMessage) -> PushResult:
         """Deliver `message` to one subscription; never raises for a push-service failure."""
-        headers = {
-            "Authorization": self.signer.authorization(target.endpoint),
-            "Urgency": self.urgency,
-            "Topic": message.topic,
-        }
-        info = {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
-        origin = VapidSigner.origin(target.endpoint)
+        if _UNSAFE_FIELD.search(message.topic):
+            raise ValueError("a push topic is base64url, at most 32 characters")
+        parts = urlsplit(target.endpoint)
+        origin = _origin(parts)
         try:
-            response = WebPusher(info, requests_session=self._session()).send(
-                message.payload(),
-                headers=headers,
-                ttl=self.ttl,
-                content_encoding="aes128gcm",
-                timeout=self.timeout,
-            )
-        except requests.RequestException as exc:
-            log.warning(
-                "push to subscription %s at %s: %s",
-                target.subscription_id,
-                origin,
-                type(exc).__name__,
-            )
-            return PushResult(target.subscription_id, "retry", None, error=type(exc).__name__)
-        except (WebPushException, ECEException, ValueError) as exc:
+            body = encrypt(message.payload(), target.p256dh, target.auth)
+        except ValueError as exc:
             # Keys the browser gave that cannot be encrypted to: retrying will not help.
             log.warning(
                 "push to subscription %s: unusable keys (%s)",
@@ -399,18 +648,29 @@ class PushSender:
                 type(exc).__name__,
             )
             return PushResult(target.subscription_id, "failed", None, error="unusable keys")
-        outcome = classify(response.status_code)
+        headers = (
+            f"Authorization: {self.signer.for_origin(origin)}\r\n"
+            f"Topic: {message.topic}\r\n{self._fixed_headers}"
+        )
+        try:
+            connection = self._checkout(origin)
+            try:
+                status, retry_after = connection.post(connection.target(parts), headers, body)
+            finally:
+                self._checkin(connection)
+        except _SendFailed as exc:
+            log.warning(
+                "push to subscription %s at %s: %s", target.subscription_id, origin, exc.name
+            )
+            return PushResult(target.subscription_id, "retry", None, error=exc.name)
+        outcome = classify(status)
         log.info(
-            "push to subscription %s at %s: %s %s",
-            target.subscription_id,
-            origin,
-            response.status_code,
-            outcome,
+            "push to subscription %s at %s: %s %s", target.subscription_id, origin, status, outcome
         )
         return PushResult(
             target.subscription_id,
             outcome,
-            response.status_code,
-            retry_after=_retry_after(response) if outcome == "retry" else None,
-            error=None if outcome == "sent" else f"HTTP {response.status_code}",
+            status,
+            retry_after=_retry_after(retry_after) if outcome == "retry" else None,
+            error=None if outcome == "sent" else f"HTTP {status}",
         )

@@ -2,7 +2,8 @@
 
 Each request must carry a valid RFC 8292 VAPID header (`vapid t=<ES256 JWT>, k=<public key>`:
 the signature verifies with k, k is the application's key, aud is this service's origin, exp
-is in the future and at most 24 h away), a TTL, an Urgency and a Topic, and an aes128gcm body
+is in the future and at most 24 h away; the signature of a header seen before is not verified
+again, its claims are checked every time), a TTL, an Urgency and a Topic, and an aes128gcm body
 that decrypts (RFC 8291) with the private key and auth secret the test made for the fake
 subscription. A request that fails a check is answered 400/403 and listed in `errors`. Tests can
 queue answers per endpoint (201, 410, 429, 500...).
@@ -60,6 +61,8 @@ class FakePushService:
         self.received: list[Received] = []
         self.errors: list[str] = []
         self._answers: dict[str, deque[int]] = defaultdict(deque)
+        self._verified: dict[str, dict] = {}  # Authorization header -> its verified claims
+        self.signatures_verified = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -123,6 +126,27 @@ class FakePushService:
         return 400 if "body" in reason or "header" in reason else 403
 
     def _verify_vapid(self, authorization: str) -> dict | str:
+        """The JWT's claims if the header is valid now, else why not. The signature is verified
+        once per distinct header (a sender reuses one until near its expiry); the claims are
+        checked on every request."""
+        with self._lock:
+            claims = self._verified.get(authorization)
+        if claims is None:
+            claims = self._verify_signature(authorization)
+            if isinstance(claims, str):
+                return claims
+            with self._lock:
+                self._verified[authorization] = claims
+        now = time.time()
+        if claims.get("aud") != self.origin:
+            return f"VAPID aud {claims.get('aud')!r} is not {self.origin!r}"
+        if not now < int(claims.get("exp", 0)) <= now + 24 * 3600:
+            return "VAPID exp is not within the next 24 h"
+        if not str(claims.get("sub", "")).startswith(("mailto:", "https://")):
+            return "VAPID sub is not a mailto: or https: contact"
+        return claims
+
+    def _verify_signature(self, authorization: str) -> dict | str:
         match = AUTH_HEADER.match(authorization or "")
         if not match:
             return "Authorization header is not `vapid t=..., k=...`"
@@ -148,13 +172,9 @@ class FakePushService:
             public_key.verify(der, f"{header_b64}.{claims_b64}".encode(), ec.ECDSA(hashes.SHA256()))
         except InvalidSignature:
             return "VAPID JWT signature does not verify"
-        now = time.time()
-        if claims.get("aud") != self.origin:
-            return f"VAPID aud {claims.get('aud')!r} is not {self.origin!r}"
-        if not now < int(claims.get("exp", 0)) <= now + 24 * 3600:
-            return "VAPID exp is not within the next 24 h"
-        if not str(claims.get("sub", "")).startswith(("mailto:", "https://")):
-            return "VAPID sub is not a mailto: or https: contact"
+        if not isinstance(claims, dict):
+            return "VAPID JWT claims are not an object"
+        self.signatures_verified += 1
         return claims
 
     def _handle(self, path: str, headers: dict[str, str], body: bytes) -> int:

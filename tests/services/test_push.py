@@ -2,7 +2,10 @@
 
 import json
 import os
+import socket
 import stat
+import threading
+import time
 
 import pytest
 from cryptography.hazmat.primitives import serialization
@@ -114,37 +117,203 @@ def test_the_vapid_header_is_signed_once_per_origin_and_renewed_before_expiry(tm
     assert renewed != first and signer.signatures == 3
 
 
-def test_a_sender_reads_the_proxy_environment_once_per_push_service(monkeypatch):
+def test_a_sender_reads_the_proxy_environment_once_per_push_service(monkeypatch, tmp_path):
+    import urllib.request
+
     import requests
 
     looked_up = []
-    real = requests.sessions.get_environ_proxies
+    real = urllib.request.getproxies
 
-    def counting(url, no_proxy=None):
-        looked_up.append(url)
-        return real(url, no_proxy=no_proxy)
+    def counting():
+        looked_up.append(1)
+        return real()
 
-    monkeypatch.setattr(requests.sessions, "get_environ_proxies", counting)
+    monkeypatch.setattr(urllib.request, "getproxies", counting)
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
     monkeypatch.setenv("NO_PROXY", "push.internal")
-    session = push._PushSession()
-    merged = [
-        session.merge_environment_settings(url, {}, None, None, None)
-        for url in (
-            "https://fcm.googleapis.com/fcm/send/a",
-            "https://fcm.googleapis.com/fcm/send/b",
-            "https://push.internal/c",
-        )
-    ]
+    signer = VapidSigner(push.load_vapid_keys(config(), str(tmp_path)))
+    with PushSender(signer, ttl=60, timeout=1) as sender:
+        # Two connections to the same service at once (two threads), then another service.
+        urls = ["https://fcm.googleapis.com", "https://fcm.googleapis.com", "https://push.internal"]
+        proxies = [sender._checkout(url).proxy for url in urls]
 
-    assert len(looked_up) == 2  # once per push service, not once per push
-    assert merged[0] == merged[1]
-    assert merged[0]["proxies"]["https"] == "http://proxy.example:3128"
-    assert "https" not in merged[2]["proxies"]  # NO_PROXY still honoured
-    plain = requests.Session().merge_environment_settings(
-        "https://fcm.googleapis.com/fcm/send/a", {}, None, None, None
+    assert len(looked_up) == 2  # once per push service, not once per push or connection
+    assert proxies == ["http://proxy.example:3128", "http://proxy.example:3128", None]
+    for url, proxy in zip(urls, proxies, strict=True):  # NO_PROXY honoured as requests does
+        assert requests.utils.get_environ_proxies(url + "/x").get("https") == proxy
+
+
+def test_the_body_is_rfc8291_aes128gcm_with_a_fresh_key_and_salt_every_time():
+    import http_ece
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    point = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    assert merged[0] == plain
+    secret = os.urandom(16)
+    p256dh, auth = push.b64url_encode(point), push.b64url_encode(secret)
+    first, second = (push.encrypt(MESSAGE.payload(), p256dh, auth) for _ in range(2))
+
+    for body in (first, second):
+        assert (
+            http_ece.decrypt(body, private_key=key, auth_secret=secret, version="aes128gcm")
+            == MESSAGE.payload()
+        )
+        assert int.from_bytes(body[16:20], "big") == push.RECORD_SIZE and body[20] == 65
+    assert first[:16] != second[:16]  # the salt
+    assert first[21:86] != second[21:86]  # the sender's ECDH public key
+    assert len(push.encrypt(b"x" * push.MAX_PLAINTEXT, p256dh, auth)) <= 4096
+    with pytest.raises(ValueError, match="at most"):
+        push.encrypt(b"x" * (push.MAX_PLAINTEXT + 1), p256dh, auth)
+    with pytest.raises(ValueError):
+        push.encrypt(MESSAGE.payload(), "AAAA", auth)
+
+
+def test_pushes_to_one_service_share_a_kept_alive_connection(app, push_service):
+    push_service.server.RequestHandlerClass.protocol_version = "HTTP/1.1"
+    accepted = []
+    process_request = push_service.server.process_request
+
+    def counting(request, address):
+        accepted.append(address)
+        process_request(request, address)
+
+    push_service.server.process_request = counting
+    devices = [push_service.subscribe() for _ in range(3)]
+    targets = [
+        PushTarget(i, d["endpoint"], d["keys"]["p256dh"], d["keys"]["auth"])
+        for i, d in enumerate(devices)
+    ]
+    with PushSender.from_config() as sender:
+        results = [sender.send(target, MESSAGE) for target in targets * 2]
+
+    assert [r.outcome for r in results] == ["sent"] * 6
+    assert push_service.errors == [] and len(push_service.delivered()) == 6
+    assert len(accepted) == 1
+
+
+class ScriptedService:
+    """A raw HTTP/1.1 server answering each request with the next scripted bytes (then closing
+    the connection if told to); it reads requests but checks nothing (the transport's test)."""
+
+    def __init__(self, *answers: tuple[bytes, bool]) -> None:
+        self.answers = list(answers)
+        self.connections = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.origin = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
+
+    def _serve(self, connection: socket.socket) -> None:
+        with connection:
+            data = b""
+            while self.answers:
+                while b"\r\n\r\n" not in data:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        return
+                    data += chunk
+                head, _, data = data.partition(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                while len(data) < length:
+                    data += connection.recv(65536)
+                data = data[length:]
+                answer, close = self.answers.pop(0)
+                if answer:
+                    connection.sendall(answer)
+                if close:
+                    return
+
+    def target(self, subscription_id: int = 1) -> PushTarget:
+        key = ec.generate_private_key(ec.SECP256R1()).public_key()
+        point = key.public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        p256dh, auth = push.b64url_encode(point), push.b64url_encode(os.urandom(16))
+        return PushTarget(subscription_id, f"{self.origin}/push/x", p256dh, auth)
+
+
+def scripted_send(app, service: ScriptedService, pushes: int, **sender_args) -> list:
+    with app.app_context():
+        signer = push.vapid_signer()
+    sender_args = {"ttl": 60, "timeout": 5, **sender_args}
+    with PushSender(signer, **sender_args) as sender:
+        results = [sender.send(service.target(), MESSAGE) for _ in range(pushes)]
+    service.listener.close()
+    return [(r.outcome, r.status_code, r.retry_after, r.error) for r in results]
+
+
+def test_answers_are_read_whole_however_they_are_framed(app):
+    service = ScriptedService(
+        (
+            b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc",
+            False,
+        ),
+        (
+            b"HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n"
+            b"5;ext=1\r\nhello\r\n3\r\n!!!\r\n0\r\nX-Trailer: y\r\n\r\n",
+            False,
+        ),
+        (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\nContent-Length: 0\r\n\r\n", False),
+        (b"HTTP/1.1 204 No Content\r\n\r\n", False),
+        (b"HTTP/1.0 410 Gone\r\n\r\nthe body ends with the connection", True),
+        (
+            b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            True,
+        ),
+        (b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", False),
+    )
+    assert scripted_send(app, service, 7) == [
+        ("sent", 201, None, None),
+        ("failed", 400, None, "HTTP 400"),
+        ("retry", 429, 30, "HTTP 429"),
+        ("sent", 204, None, None),
+        ("gone", 410, None, "HTTP 410"),
+        ("retry", 503, None, "HTTP 503"),
+        ("sent", 201, None, None),
+    ]
+    assert service.connections == 3  # kept alive until the 410 (HTTP/1.0) and the 503 (close)
+
+
+def test_a_connection_the_service_closed_while_idle_is_replaced(app, monkeypatch):
+    monkeypatch.setattr(push, "IDLE_CHECK_AFTER", 0.0)
+    ok = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+    service = ScriptedService((ok, True), (ok, False))  # closes without saying so
+    with app.app_context():
+        signer = push.vapid_signer()
+    with PushSender(signer, ttl=60, timeout=5) as sender:
+        first = sender.send(service.target(), MESSAGE)
+        time.sleep(0.2)  # the close reaches us
+        second = sender.send(service.target(), MESSAGE)
+    service.listener.close()
+    assert (first.outcome, second.outcome) == ("sent", "sent")
+    assert service.connections == 2
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (b"", "ReadTimeout"),  # no answer within the timeout
+        (b"SMTP ready\r\n\r\n", "ConnectionError"),
+        (b"HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\nabc", "ConnectionError"),
+    ],
+)
+def test_no_answer_or_a_broken_one_is_retried(app, answer, error):
+    service = ScriptedService((answer, True))
+    timeout = 0.3 if not answer else 5
+    if not answer:
+        service.answers.insert(0, (b"", False))  # hold the connection open, say nothing
+    results = scripted_send(app, service, 1, timeout=timeout)
+    assert results == [("retry", None, None, error)]
 
 
 @pytest.mark.parametrize(
