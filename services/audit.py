@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from models import AuditEvent, User, begin_write, db
+from models import AuditEvent, User, begin_write, db, utcnow
 from services.errors import PermissionDenied
+
+_INSERT = insert(AuditEvent.__table__)
 
 
 def client_ip() -> str | None:
@@ -22,20 +24,25 @@ def record(
     resource: str | None = None,
     clinic_id: int | None = None,
     outcome: str = "ok",
-) -> AuditEvent:
-    """Add an event to the current transaction (it commits with the change it describes)."""
-    event = AuditEvent(
-        action=action,
-        actor_id=actor.id if actor else None,
-        actor_role=actor.role if actor else None,
-        clinic_id=clinic_id if clinic_id is not None else (actor.clinic_id if actor else None),
-        patient_id=patient_id,
-        resource=resource,
-        ip=client_ip(),
-        outcome=outcome,
+) -> None:
+    """Write an event in the current transaction (it commits or rolls back with the change it
+    describes). A Core INSERT, not an ORM object: no unit-of-work flush on every request."""
+    db.session.execute(
+        _INSERT,
+        {
+            "at": utcnow(),
+            "action": action,
+            "actor_id": actor.id if actor else None,
+            "actor_role": actor.role if actor else None,
+            "clinic_id": clinic_id
+            if clinic_id is not None
+            else (actor.clinic_id if actor else None),
+            "patient_id": patient_id,
+            "resource": resource,
+            "ip": client_ip(),
+            "outcome": outcome,
+        },
     )
-    db.session.add(event)
-    return event
 
 
 def record_staff_read(actor: User, patient_id: int, resource: str) -> None:

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from models import CheckIn, CheckInRevision, Patient, User, begin_write, db, utcnow
 from services import alerts, audit
@@ -17,6 +17,45 @@ from services.upsert import insert_for
 BACKFILL_DAYS = 2
 
 _FIELDS = ("local_date", "mood", "anxiety", "pain", "side_effects", "note", "self_harm_thoughts")
+
+
+_NUMBER_REVISION = (
+    update(CheckInRevision)
+    .where(CheckInRevision.id == bindparam("rid"))
+    .values(revision=bindparam("number"))
+    .returning(CheckInRevision)
+)
+_STATEMENTS: dict[str, tuple[Any, Any]] = {}
+
+
+def _statements() -> tuple[Any, Any]:
+    """The two upserts of a submission, built once per dialect (values come as parameters).
+
+    The revision is inserted or skipped by (patient, submit_id); the day's row is inserted or
+    updated by (patient, local_date), counting its revisions.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _STATEMENTS:
+        revisions = CheckInRevision.__table__
+        insert_revision = (
+            insert_for(revisions)
+            .on_conflict_do_nothing(index_elements=["patient_id", "submit_id"])
+            .returning(revisions.c.id)
+        )
+        table = CheckIn.__table__
+        upsert = insert_for(table)
+        upsert_checkin = upsert.on_conflict_do_update(
+            index_elements=["patient_id", "local_date"],
+            set_={
+                **{name: upsert.excluded[name] for name in _FIELDS if name != "local_date"},
+                "submitted_at": upsert.excluded.submitted_at,
+                "late_entry": upsert.excluded.late_entry,
+                "current_revision_id": upsert.excluded.current_revision_id,
+                "revision": table.c.revision + 1,
+            },
+        ).returning(table.c.id, table.c.revision)
+        _STATEMENTS[dialect] = (insert_revision, upsert_checkin)
+    return _STATEMENTS[dialect]
 
 
 @dataclass(frozen=True)
@@ -83,47 +122,37 @@ def record_checkin(
         raise
     values = {name: data.get(name) for name in _FIELDS}
     values["side_effects"] = values["side_effects"] or []
+    insert_revision, upsert_checkin = _statements()
     revision_id = db.session.scalar(
-        insert_for(CheckInRevision.__table__)
-        .values(
-            patient_id=patient.id,
-            submit_id=submit_id,
-            submitted_at=now,
-            late_entry=late,
-            client_tz_offset_min=data.get("tz_offset_minutes"),
-            revision=0,
+        insert_revision,
+        {
             **values,
-        )
-        .on_conflict_do_nothing(index_elements=["patient_id", "submit_id"])
-        .returning(CheckInRevision.__table__.c.id)
+            "patient_id": patient.id,
+            "submit_id": submit_id,
+            "submitted_at": now,
+            "late_entry": late,
+            "client_tz_offset_min": data.get("tz_offset_minutes"),
+            "revision": 0,
+        },
     )
     if revision_id is None:  # an identical submission committed first
         db.session.rollback()
         replay = _replay(patient.id, submit_id)
         assert replay is not None
         return replay
-    table = CheckIn.__table__
-    upsert = insert_for(table).values(
-        patient_id=patient.id,
-        submitted_at=now,
-        late_entry=late,
-        revision=1,
-        current_revision_id=revision_id,
-        **values,
-    )
-    upsert = upsert.on_conflict_do_update(
-        index_elements=["patient_id", "local_date"],
-        set_={
-            **{name: upsert.excluded[name] for name in _FIELDS if name != "local_date"},
-            "submitted_at": upsert.excluded.submitted_at,
-            "late_entry": upsert.excluded.late_entry,
-            "current_revision_id": upsert.excluded.current_revision_id,
-            "revision": table.c.revision + 1,
+    checkin_id, number = db.session.execute(
+        upsert_checkin,
+        {
+            **values,
+            "patient_id": patient.id,
+            "submitted_at": now,
+            "late_entry": late,
+            "revision": 1,
+            "current_revision_id": revision_id,
         },
-    ).returning(table.c.id, table.c.revision)
-    checkin_id, number = db.session.execute(upsert).one()
-    revision = db.session.get(CheckInRevision, revision_id)
-    revision.revision = number
+    ).one()
+    # The day's row counted the revision under its lock; the revision takes that number.
+    revision = db.session.scalars(_NUMBER_REVISION, {"rid": revision_id, "number": number}).one()
     alerts.evaluate_checkin(patient, revision, now)
     audit.record(
         "checkin.create", actor=actor, patient_id=patient.id, resource=f"checkins/{checkin_id}"

@@ -2,18 +2,19 @@
 
 It answers in a fixed number of queries whatever the number of patients: the patients with
 their last check-in and last session (each an indexed max per patient, not a scan of every
-history), the recent check-ins (the columns only), the latest questionnaires and the open
-alerts, joined in Python.
+history), each patient's recent check-ins summed and counted by the database (one row a
+patient), the latest questionnaires and the open alerts, joined in Python.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, func, select, union_all
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Select, bindparam, func, select, union_all
+from sqlalchemy.orm import aliased, lazyload
 
 from clinical.alerts import ALERT_SEVERITIES
 from clinical.daily import SCALES, improvement
@@ -113,10 +114,24 @@ def _scale_summary(
     return {"latest": latest, "mean_7d": mean_7d, "trend": trend}
 
 
-def roster(actor: User, query: str | None = None, now: datetime | None = None) -> list[RosterEntry]:
-    """The clinic's patients with what a clinician triages by, most pressing first."""
-    require_staff(actor)
-    now = now or utcnow()
+# The roster's statements are built once and take their values as parameters: building them
+# (correlated subqueries, filtered aggregates) cost a 500-patient roster about as much Python as
+# reading its rows. `:clinic_id` and `:like` choose the patients, `:now` is the moment.
+
+
+def _chosen(searching: bool) -> list:
+    chosen = [Patient.clinic_id == bindparam("clinic_id")]
+    if searching:
+        like = bindparam("like")
+        chosen.append(
+            func.lower(Patient.display_name).like(like) | func.lower(Patient.external_id).like(like)
+        )
+    return chosen
+
+
+@cache
+def _patients_statement(searching: bool) -> Select:
+    """The patients with their last check-in, last and next session."""
     # Correlated max() per patient: PostgreSQL and SQLite answer each from the end of an index
     # ((patient_id, local_date), (patient_id, started_at)) instead of aggregating all history.
     last_checkin = (
@@ -136,59 +151,98 @@ def roster(actor: User, query: str | None = None, now: datetime | None = None) -
             Appointment.patient_id == Patient.id,
             Appointment.kind == "session",
             Appointment.cancelled_at.is_(None),
-            Appointment.scheduled_at > now,
+            Appointment.scheduled_at > bindparam("now"),
         )
         .scalar_subquery()
     )
-    chosen = [Patient.clinic_id == actor.clinic_id]
-    if query:
-        like = f"%{query.strip().lower()}%"
-        chosen.append(
-            func.lower(Patient.display_name).like(like) | func.lower(Patient.external_id).like(like)
-        )
-    statement = (
+    return (
         select(
             Patient,
             last_checkin.label("last_checkin_on"),
             last_session.label("last_session_at"),
             next_session.label("next_session_at"),
         )
-        .where(*chosen)
+        .where(*_chosen(searching))
         # Every patient here is of the actor's clinic, already in the session: no join for it
         # (a many-to-one by primary key is answered from the identity map, without SQL).
         .options(lazyload(Patient.clinic))
     )
-    entries: dict[int, RosterEntry] = {}
-    for patient, last_on, session_at, next_at in db.session.execute(statement):
-        entry = RosterEntry(patient, now.astimezone(ZoneInfo(patient.timezone)).date())
-        entry.last_checkin_on, entry.last_session_at = last_on, session_at
-        entry.next_session_at = next_at
-        entries[patient.id] = entry
-    if entries:
-        # The other reads select the same patients by a subquery rather than a list of ids:
-        # hundreds of bound parameters cost more to send and parse than the rows they find.
-        _fill(entries, chosen, now)
-    begin_write()
-    audit.record("roster.read", actor=actor, resource="patients")
-    db.session.commit()
-    return sorted(entries.values(), key=RosterEntry.sort_key)
 
 
-def _fill(entries: dict[int, RosterEntry], chosen: list, now: datetime) -> None:
-    ids = select(Patient.id).where(*chosen)
-    # Local dates run from UTC-12 to UTC+14: one day of slack covers every zone.
-    since = now.date() - timedelta(days=RECENT_DAYS + 1)
-    # Plain rows of the scale columns (from the covering index): thousands of them, so no
-    # entity and no JSON to build.
-    recent: dict[int, list[Row]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            CheckIn.patient_id, CheckIn.local_date, *(getattr(CheckIn, c) for c in SCALES)
-        ).where(CheckIn.patient_id.in_(ids), CheckIn.local_date >= since)
-    ):
-        recent[row[0]].append(row)
-    # The latest PHQ-9 and GAD-7 of each patient: one LIMIT 1 per patient and instrument from
-    # the end of the (patient_id, instrument, submitted_at) index, not a sort of all answers.
+@cache
+def _summaries_statement(searching: bool, dates: int) -> Select:
+    """One row per patient with recent check-ins: the latest day up to the patient's today and
+    its scores, the days checked in over 14 days, and each scale's sum and count over the last 7
+    days and the 7 before. Aggregated by the database: a 500-patient clinic sends 500 rows, not
+    the 11,000 days behind them.
+
+    "Today" is the patient's own: one SELECT per local date the clinic's zones are on right now
+    (one or two; at most three, UTC-12 to UTC+14), in a UNION; branch `i` takes its zones as
+    `:zones_i` and its dates as `:today_i`, `:since_i`, `:adherence_i`, `:week_i`, `:prior_i`.
+    """
+    day = CheckIn.local_date
+    branches = []
+    for i in range(dates):
+        week, prior_start = bindparam(f"week_{i}"), bindparam(f"prior_{i}")
+        recent, prior = day >= week, (day < week) & (day >= prior_start)
+        columns = [
+            CheckIn.patient_id.label("patient_id"),
+            func.max(day).label("latest_on"),
+            func.count().filter(day >= bindparam(f"adherence_{i}")).label("adherent"),
+            func.count().filter(recent).label("recent_n"),
+            func.count().filter(prior).label("prior_n"),
+        ]
+        for code in SCALES:
+            score = getattr(CheckIn, code)
+            columns += [
+                func.sum(score).filter(recent).label(f"recent_{code}"),
+                func.sum(score).filter(prior).label(f"prior_{code}"),
+            ]
+        branches.append(
+            select(*columns)
+            .join(Patient, Patient.id == CheckIn.patient_id)
+            .where(
+                *_chosen(searching),
+                Patient.timezone.in_(bindparam(f"zones_{i}", expanding=True)),
+                day >= bindparam(f"since_{i}"),
+                day <= bindparam(f"today_{i}"),  # tomorrow in UTC is not yet the patient's
+            )
+            .group_by(CheckIn.patient_id)
+        )
+    summary = union_all(*branches).subquery()
+    latest = aliased(CheckIn)
+    return select(
+        summary, *(getattr(latest, code).label(f"latest_{code}") for code in SCALES)
+    ).outerjoin(
+        latest,
+        (latest.patient_id == summary.c.patient_id) & (latest.local_date == summary.c.latest_on),
+    )
+
+
+def _summary_dates(entries: dict[int, RosterEntry]) -> dict[str, Any]:
+    """The parameters of `_summaries_statement`: each local date the patients are on, its zones
+    and the windows counted back from it."""
+    zones_on: dict[date, set[str]] = defaultdict(set)
+    for entry in entries.values():
+        zones_on[entry.today].add(entry.patient.timezone)
+    parameters: dict[str, Any] = {}
+    for i, (today, zones) in enumerate(sorted(zones_on.items())):
+        week = today - timedelta(days=MEAN_DAYS - 1)
+        parameters |= {
+            f"zones_{i}": sorted(zones),
+            f"today_{i}": today,
+            f"since_{i}": today - timedelta(days=RECENT_DAYS),
+            f"adherence_{i}": today - timedelta(days=ADHERENCE_DAYS - 1),
+            f"week_{i}": week,
+            f"prior_{i}": week - timedelta(days=MEAN_DAYS),
+        }
+    return parameters
+
+
+@cache
+def _questionnaires_statement(searching: bool) -> Select:
+    """The latest PHQ-9 and GAD-7 of each patient: one LIMIT 1 per patient and instrument from
+    the end of the (patient_id, instrument, submitted_at) index, not a sort of all answers."""
     latest_ids = union_all(
         *(
             select(
@@ -202,60 +256,83 @@ def _fill(entries: dict[int, RosterEntry], chosen: list, now: datetime) -> None:
                 )
                 .limit(1)
                 .scalar_subquery()
-            ).where(*chosen)
+            ).where(*_chosen(searching))
             for instrument in INSTRUMENTS
         )
     )
-    latest_questionnaires = db.session.execute(
-        select(
-            QuestionnaireResponse.patient_id,
-            QuestionnaireResponse.instrument,
-            QuestionnaireResponse.total,
-            QuestionnaireResponse.severity,
-            QuestionnaireResponse.local_date,
-        ).where(QuestionnaireResponse.id.in_(latest_ids))
-    ).all()
-    alerts = db.session.scalars(
+    return select(
+        QuestionnaireResponse.patient_id,
+        QuestionnaireResponse.instrument,
+        QuestionnaireResponse.total,
+        QuestionnaireResponse.severity,
+        QuestionnaireResponse.local_date,
+    ).where(QuestionnaireResponse.id.in_(latest_ids))
+
+
+@cache
+def _alerts_statement(searching: bool) -> Select:
+    """The open and acknowledged alerts of the patients, oldest first."""
+    # The same patients by a subquery rather than a list of ids: hundreds of bound parameters
+    # cost more to send and parse than the rows they find.
+    ids = select(Patient.id).where(*_chosen(searching))
+    return (
         select(Alert)
         .where(Alert.patient_id.in_(ids), Alert.status != "resolved")
         .order_by(Alert.raised_at)
     )
-    codes = list(SCALES)
-    for patient_id, entry in entries.items():
-        today, today_number = entry.today, entry.today.toordinal()
-        latest = None
-        adherent = 0
-        sums = {"recent": [0] * len(codes), "prior": [0] * len(codes)}
-        counts = {"recent": 0, "prior": 0}
-        for row in recent[patient_id]:
-            day = row[1]
-            if day > today:  # already tomorrow in UTC, not yet in the patient's zone
-                continue
-            if latest is None or day > latest[1]:
-                latest = row
-            age = today_number - day.toordinal()
-            adherent += age < ADHERENCE_DAYS
-            week = "recent" if age < MEAN_DAYS else "prior" if age < 2 * MEAN_DAYS else None
-            if week is not None:
-                counts[week] += 1
-                totals = sums[week]
-                for index in range(len(codes)):
-                    totals[index] += row[2 + index]
-        entry.adherence_14d = round(adherent / ADHERENCE_DAYS, 2)
+
+
+def roster(actor: User, query: str | None = None, now: datetime | None = None) -> list[RosterEntry]:
+    """The clinic's patients with what a clinician triages by, most pressing first."""
+    require_staff(actor)
+    now = now or utcnow()
+    searching = bool(query)
+    parameters = {"clinic_id": actor.clinic_id, "now": now}
+    if query:
+        parameters["like"] = f"%{query.strip().lower()}%"
+    entries: dict[int, RosterEntry] = {}
+    zones: dict[str, ZoneInfo] = {}
+    for patient, last_on, session_at, next_at in db.session.execute(
+        _patients_statement(searching), parameters
+    ):
+        zone = zones.get(patient.timezone) or zones.setdefault(
+            patient.timezone, ZoneInfo(patient.timezone)
+        )
+        entry = RosterEntry(patient, now.astimezone(zone).date())
+        entry.last_checkin_on, entry.last_session_at = last_on, session_at
+        entry.next_session_at = next_at
+        entries[patient.id] = entry
+    if entries:
+        _fill(entries, searching, parameters)
+    begin_write()
+    audit.record("roster.read", actor=actor, resource="patients")
+    db.session.commit()
+    return sorted(entries.values(), key=RosterEntry.sort_key)
+
+
+def _fill(entries: dict[int, RosterEntry], searching: bool, parameters: dict[str, Any]) -> None:
+    nothing = {code: _scale_summary(code, None, (0, 0), (0, 0)) for code in SCALES}
+    for entry in entries.values():  # no check-in in the last three weeks
+        entry.scales = {code: dict(summary) for code, summary in nothing.items()}
+    dates = _summary_dates(entries)
+    summaries = _summaries_statement(searching, len(dates) // 6)
+    for row in db.session.execute(summaries, parameters | dates):
+        entry = entries[row.patient_id]
+        entry.adherence_14d = round(row.adherent / ADHERENCE_DAYS, 2)
         entry.scales = {
             code: _scale_summary(
                 code,
-                latest[2 + index] if latest else None,
-                (sums["recent"][index], counts["recent"]),
-                (sums["prior"][index], counts["prior"]),
+                getattr(row, f"latest_{code}"),
+                (getattr(row, f"recent_{code}"), row.recent_n),
+                (getattr(row, f"prior_{code}"), row.prior_n),
             )
-            for index, code in enumerate(codes)
+            for code in SCALES
         }
-    for row in latest_questionnaires:
+    for row in db.session.execute(_questionnaires_statement(searching), parameters):
         entries[row.patient_id].questionnaires[row.instrument] = {
             "total": row.total,
             "severity": row.severity,
             "local_date": row.local_date,
         }
-    for alert in alerts:
+    for alert in db.session.scalars(_alerts_statement(searching), parameters):
         entries[alert.patient_id].open_alerts.append(alert)
