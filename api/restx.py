@@ -5,6 +5,7 @@ and registered with restx as a schema model, so the Swagger document and the val
 never disagree (shared/reference/pitfalls.md, "flask-restx with marshmallow").
 """
 
+from functools import cache
 from typing import Any
 
 from apispec import APISpec
@@ -157,25 +158,32 @@ def query_params(schema_cls: type[Schema]) -> dict[str, dict]:
     return _converter.query_params(schema_cls)
 
 
-def load(schema: Schema, data: Any) -> Any:
-    """Validate `data` with `schema`, raising a 422 problem (field names only, never values)."""
+@cache
+def schema_for(schema_cls: type[Schema], many: bool = False) -> Schema:
+    """One instance per schema class, shared by every request: a marshmallow schema keeps no
+    per-call state, and building one (its fields, their copies) costs more than a small load."""
+    return schema_cls(many=many)
+
+
+def load(schema_cls: type[Schema], data: Any) -> Any:
+    """Validate `data` with the schema, raising a 422 problem (field names only, never values)."""
     try:
-        return schema.load(data)
+        return schema_for(schema_cls).load(data)
     except MarshmallowValidationError as exc:
         messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         raise ValidationProblem(messages) from None
 
 
-def json_body(schema: Schema) -> Any:
+def json_body(schema_cls: type[Schema]) -> Any:
     """The request's JSON object, validated."""
     if not request.is_json:
         raise Problem(415, "Send a JSON object with Content-Type: application/json.")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise Problem(400, "The body must be a JSON object.")
-    return load(schema, data)
+    return load(schema_cls, data)
 
 
-def query_args(schema: Schema) -> Any:
+def query_args(schema_cls: type[Schema]) -> Any:
     """The query string, validated."""
-    return load(schema, request.args.to_dict(flat=True))
+    return load(schema_cls, request.args.to_dict(flat=True))

@@ -26,7 +26,7 @@ class Alerts(Resource):
     @authenticated
     def get(self):
         """The clinic's alerts (clinicians); `status=active` for open and acknowledged."""
-        args = query_args(AlertQuerySchema())
+        args = query_args(AlertQuerySchema)
         items = alert_service.list_alerts(
             current_user(), args.get("status"), args.get("patient_id")
         )
@@ -43,7 +43,7 @@ class Acknowledge(Resource):
     def post(self, alert_id):
         """I have seen this alert and am acting on it (body `{}` or none; notes go with resolve)."""
         if request.content_length or request.is_json:
-            json_body(AlertAcknowledgeSchema())  # refuses fields, so no note is silently dropped
+            json_body(AlertAcknowledgeSchema)  # refuses fields, so no note is silently dropped
         return dump(AlertSchema, alert_service.acknowledge_alert(current_user(), alert_id))
 
 
@@ -56,7 +56,7 @@ class Resolve(Resource):
     @authenticated
     def post(self, alert_id):
         """Close the alert with a note saying what was done."""
-        data = json_body(AlertResolveSchema())
+        data = json_body(AlertResolveSchema)
         return dump(
             AlertSchema, alert_service.resolve_alert(current_user(), alert_id, data["note"])
         )

@@ -35,7 +35,7 @@ class Appointments(Resource):
     @authenticated
     def post(self, pid):
         """Plan a session or an evaluation (clinicians)."""
-        data = json_body(AppointmentCreateSchema())
+        data = json_body(AppointmentCreateSchema)
         appointment = appointment_service.schedule_appointment(
             current_user(), pid, data["kind"], data["scheduled_at"]
         )

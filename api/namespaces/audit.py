@@ -19,7 +19,7 @@ class AuditEvents(Resource):
     @authenticated
     def get(self):
         """The clinic's audit trail; filter by patient, actor, action and time; page by id."""
-        args = query_args(AuditQuerySchema())
+        args = query_args(AuditQuerySchema)
         page = audit_service.list_events(
             current_user(),
             patient_id=args.get("patient_id"),

@@ -30,7 +30,7 @@ class Login(Resource):
     @limiter.limit(_login_limit, key_func=login_account_key)
     def post(self):
         """Sign in with email and password (staff, and patients who gave an email)."""
-        data = json_body(LoginSchema())
+        data = json_body(LoginSchema)
         return dump(TokenSchema, auth_service.login(data["email"], data["password"]))
 
 
@@ -42,7 +42,7 @@ class Enroll(Resource):
     @limiter.limit(_enroll_limit)
     def post(self):
         """Enrol with a one-time invitation code and choose a password."""
-        data = json_body(EnrollSchema())
+        data = json_body(EnrollSchema)
         issued = auth_service.enroll(
             data["invite_code"], data["password"], data["timezone"], data.get("email")
         )

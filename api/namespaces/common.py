@@ -5,7 +5,7 @@ from typing import Any
 from flask_restx import Namespace
 from marshmallow import Schema
 
-from api.restx import model
+from api.restx import model, schema_for
 from api.schemas.problem import ProblemSchema
 
 
@@ -36,4 +36,4 @@ def document_problems(ns: Namespace, *codes: int):
 
 
 def dump(schema_cls: type[Schema], obj: Any, many: bool = False) -> Any:
-    return schema_cls(many=many).dump(obj)
+    return schema_for(schema_cls, many).dump(obj)

@@ -55,7 +55,7 @@ class PatientCsv(Resource):
     @authenticated
     def get(self, pid):
         """A patient's check-ins, questionnaires or sessions as CSV (staff)."""
-        args = query_args(PatientExportQuerySchema())
+        args = query_args(PatientExportQuerySchema)
         return _download(export_service.patient_csv(current_user(), pid, args["kind"]))
 
 
@@ -72,6 +72,6 @@ class ClinicCsv(Resource):
     @authenticated
     def get(self):
         """The whole clinic's check-ins, questionnaires or sessions for research (admins)."""
-        args = query_args(ClinicExportQuerySchema())
+        args = query_args(ClinicExportQuerySchema)
         export = export_service.clinic_csv(current_user(), args["kind"], args["date_shift"])
         return _download(export)

@@ -40,7 +40,7 @@ class Password(Resource):
     @authenticated
     def post(self):
         """Change my password; signs out every device, this one gets a fresh token."""
-        data = json_body(PasswordChangeSchema())
+        data = json_body(PasswordChangeSchema)
         issued = auth_service.change_password(
             current_user(), data["current_password"], data["new_password"]
         )

@@ -46,7 +46,7 @@ class Trends(Resource):
     @authenticated
     def get(self, pid):
         """The daily scales over the last `days` days, each with its direction."""
-        args = query_args(TrendQuerySchema())
+        args = query_args(TrendQuerySchema)
         return dump(TrendsSchema, outcome_service.patient_trends(current_user(), pid, args["days"]))
 
 
@@ -61,7 +61,7 @@ class Summary(Resource):
     @authenticated
     def get(self, pid):
         """Sessions, adherence, daily means before and after, questionnaires, alerts, notes."""
-        args = query_args(SummaryQuerySchema())
+        args = query_args(SummaryQuerySchema)
         return dump(
             SummarySchema, summary_service.visit_summary(current_user(), pid, args.get("since"))
         )

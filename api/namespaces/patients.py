@@ -37,7 +37,7 @@ class PatientList(Resource):
     @authenticated
     def get(self):
         """The clinic's roster for triage (clinicians): alerts, missed check-ins, trends."""
-        args = query_args(RosterQuerySchema())
+        args = query_args(RosterQuerySchema)
         entries = roster_service.roster(current_user(), args.get("q"))
         return {"items": dump(RosterEntrySchema, entries, many=True)}
 
@@ -48,7 +48,7 @@ class PatientList(Resource):
     @authenticated
     def post(self):
         """Create a patient in the clinic (clinicians); then invite them."""
-        data = json_body(PatientCreateSchema())
+        data = json_body(PatientCreateSchema)
         return dump(PatientSchema, patient_service.create_patient(current_user(), **data)), 201
 
 
@@ -87,7 +87,7 @@ class CheckIns(Resource):
     @authenticated
     def get(self, pid):
         """A patient's daily check-ins, optionally between two local dates."""
-        args = query_args(CheckInQuerySchema())
+        args = query_args(CheckInQuerySchema)
         items = checkin_service.list_checkins(
             current_user(), pid, args.get("from_"), args.get("to")
         )
@@ -103,7 +103,7 @@ class CheckIns(Resource):
     @authenticated
     def post(self, pid):
         """Submit today's check-in (or a correction, or a late one up to 2 days back)."""
-        data = json_body(CheckInCreateSchema())
+        data = json_body(CheckInCreateSchema)
         result = checkin_service.record_checkin(current_user(), pid, data)
         body = dump(CheckInSchema, result.revision)
         body["id"] = result.checkin_id

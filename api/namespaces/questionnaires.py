@@ -42,7 +42,7 @@ class Requests(Resource):
     @authenticated
     def post(self, pid):
         """Ask the patient for a questionnaire now (before a follow-up evaluation; clinicians)."""
-        data = json_body(QuestionnaireRequestSchema())
+        data = json_body(QuestionnaireRequestSchema)
         questionnaire_service.request_questionnaire(current_user(), pid, data["instrument"])
         return "", 204
 
@@ -71,7 +71,7 @@ class Responses(Resource):
     @authenticated
     def post(self, pid):
         """Answer a PHQ-9 or GAD-7 (the patient); item 9 above 0 returns crisis resources."""
-        data = json_body(QuestionnaireCreateSchema())
+        data = json_body(QuestionnaireCreateSchema)
         result = questionnaire_service.submit_questionnaire(current_user(), pid, data)
         body = dump(QuestionnaireResponseSchema, result.response)
         if result.crisis_resources:

@@ -53,7 +53,7 @@ class PushSubscriptions(Resource):
     @authenticated
     def post(self, pid):
         """Register this device's push subscription (the patient)."""
-        data = json_body(PushSubscriptionCreateSchema())
+        data = json_body(PushSubscriptionCreateSchema)
         saved = reminder_service.save_subscription(
             current_user(),
             pid,
@@ -71,7 +71,7 @@ class PushSubscriptions(Resource):
     @authenticated
     def delete(self, pid):
         """Stop reminders on this device (the patient)."""
-        data = json_body(PushSubscriptionDeleteSchema())
+        data = json_body(PushSubscriptionDeleteSchema)
         reminder_service.delete_subscription(current_user(), pid, data["endpoint"])
         return "", 204
 
@@ -94,7 +94,7 @@ class ReminderSettings(Resource):
     @authenticated
     def put(self, pid):
         """Set the reminder (the patient, or their clinic's staff with them)."""
-        data = json_body(ReminderSettingsUpdateSchema())
+        data = json_body(ReminderSettingsUpdateSchema)
         settings = reminder_service.update_settings(current_user(), pid, **data)
         return dump(ReminderSettingsSchema, settings)
 
@@ -108,6 +108,6 @@ class Reminders(Resource):
     @authenticated
     def get(self, pid):
         """The delivery trail of a patient's reminders (clinic staff)."""
-        args = query_args(ReminderTrailQuerySchema())
+        args = query_args(ReminderTrailQuerySchema)
         trail = reminder_service.reminder_trail(current_user(), pid, args["limit"])
         return dump(ReminderTrailSchema, trail)

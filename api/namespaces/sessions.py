@@ -37,7 +37,7 @@ class Sessions(Resource):
     @authenticated
     def post(self, pid):
         """Record a session (clinicians): dose, route, vitals, dissociation, side effects."""
-        data = json_body(TreatmentSessionInputSchema())
+        data = json_body(TreatmentSessionInputSchema)
         return dump(
             TreatmentSessionSchema, session_service.record_session(current_user(), pid, data)
         ), 201
@@ -53,7 +53,7 @@ class SessionItem(Resource):
     @authenticated
     def put(self, pid, session_id):
         """Correct a session (clinicians); the original stays on record as a revision."""
-        data = json_body(TreatmentSessionInputSchema())
+        data = json_body(TreatmentSessionInputSchema)
         session = session_service.correct_session(current_user(), pid, session_id, data)
         return dump(TreatmentSessionSchema, session)
 

@@ -34,5 +34,5 @@ class Deactivate(Resource):
     def post(self, user_id):
         """Take a staff member's access away (admins, own clinic only; not yourself)."""
         if request.content_length or request.is_json:
-            json_body(DeactivateSchema())  # `{}` or no body; any field is refused
+            json_body(DeactivateSchema)  # `{}` or no body; any field is refused
         return dump(StaffSchema, user_service.deactivate_user(current_user(), user_id))
