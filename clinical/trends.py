@@ -5,13 +5,14 @@ Source: DESIGN.md §1 ("trend chart of the daily scores") and §5 (GET /trends:
 conventions documented in docs/clinical.md "Trends".
 """
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from clinical._series import EPSILON, by_date, days, window_mean
-from clinical.daily import Direction, daily_scale, improvement
+from clinical._series import EPSILON, by_date, window_mean
+from clinical.daily import SCALE_MAX, SCALE_MIN, Direction, daily_scale, improvement
 
 ChangeDirection = Literal["improving", "worsening", "stable", "insufficient_data"]
 
@@ -36,6 +37,29 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class DailyMeans:
+    """A period's days as columns: index i is the local day `start + i`, its score (None when
+    not rated), its trailing mean (None when no day of the window was rated) and how many
+    rated days that mean holds. The same numbers as `daily_series`, without a point a day."""
+
+    start: date
+    values: list[float | None]
+    means: list[float | None]
+    counts: list[int]
+
+    @property
+    def points(self) -> list[TrendPoint]:
+        """The series a point a day, as `daily_series` answers it."""
+        start = self.start
+        return [
+            TrendPoint(start + timedelta(days=i), value, mean, count)
+            for i, (value, mean, count) in enumerate(
+                zip(self.values, self.means, self.counts, strict=True)
+            )
+        ]
+
+
+@dataclass(frozen=True)
 class Trend:
     """A scale's daily series over a period and which way it moved.
 
@@ -45,12 +69,69 @@ class Trend:
 
     scale: str
     scale_direction: Direction
-    points: tuple[TrendPoint, ...]
+    series: DailyMeans
     change_direction: ChangeDirection
     start_mean: float | None
     end_mean: float | None
     change: float | None
     threshold: float
+
+    @property
+    def points(self) -> tuple[TrendPoint, ...]:
+        """The daily series a point a day (made on each access: `series` is what is kept)."""
+        return tuple(self.series.points)
+
+
+def _scores(values: Sequence[tuple[date, float | None]]) -> dict[date, float]:
+    """`by_date(values)`, checked in one quick pass when every date is a plain `date` and every
+    score None or an int or float in range (as stored check-ins are); anything else, and every
+    error, goes through `by_date` itself, which holds the rules and their messages."""
+    scores: dict[date, float] = {}
+    for day, value in values:
+        if type(day) is not date:
+            return by_date(values)
+        if value is None:
+            continue
+        if (type(value) is not int and type(value) is not float) or not (
+            SCALE_MIN <= value <= SCALE_MAX
+        ):
+            return by_date(values)
+        scores[day] = float(value)
+    if len({day for day, _ in values}) != len(values):
+        return by_date(values)  # a repeated date
+    return scores
+
+
+def _trailing_means(
+    scores: dict[date, float], first: date, last: date, window_days: int
+) -> DailyMeans:
+    """One pass over the days from `first - (window_days - 1)` to `last`, the window sliding a
+    day at a time: the day's score joins it, the score of the day `window_days` earlier leaves.
+    The window keeps its rated scores in date order and each mean is their `sum / len`, the
+    same arithmetic as `window_mean`, so the means are equal to the naive ones to the last bit."""
+    length = (last - first).days + 1
+    if length <= 0:
+        return DailyMeans(first, [], [], [])
+    lead = window_days - 1
+    base = first.toordinal() - lead
+    slots: list[float | None] = [None] * (length + lead)
+    for day, value in scores.items():
+        index = day.toordinal() - base
+        if 0 <= index < length + lead:
+            slots[index] = value
+    # As day i joins, the window holds the rated scores of days i - window_days + 1 .. i - 1.
+    window: deque[float] = deque(value for value in slots[:lead] if value is not None)
+    means: list[float | None] = []
+    counts: list[int] = []
+    for value, oldest in zip(slots[lead:], slots, strict=False):
+        if value is not None:
+            window.append(value)
+        count = len(window)
+        means.append(sum(window) / count if count else None)
+        counts.append(count)
+        if oldest is not None:
+            window.popleft()
+    return DailyMeans(first, slots[lead:], means, counts)
 
 
 def daily_series(
@@ -68,17 +149,33 @@ def daily_series(
     """
     if window_days < 1:
         raise ValueError("the mean window needs at least one day")
-    scores = by_date(values)
+    scores = _scores(values)
     dated = [day for day, _ in values]
     if not dated and (start is None or end is None):
         return []
     first = start if start is not None else min(dated)
     last = end if end is not None else max(dated)
-    points = []
-    for day in days(first, last):
-        mean, count = window_mean(scores, day - timedelta(days=window_days - 1), day)
-        points.append(TrendPoint(day, scores.get(day), mean, count))
-    return points
+    return _trailing_means(scores, first, last, window_days).points
+
+
+def _direction(
+    direction: Direction,
+    start_window: tuple[float | None, int],
+    end_window: tuple[float | None, int],
+    threshold: float,
+) -> tuple[ChangeDirection, float | None, float | None, float | None]:
+    """The rule of `change_direction` given the first and last 7 days' (mean, rated days)."""
+    (start_mean, start_count), (end_mean, end_count) = start_window, end_window
+    if start_mean is None or end_mean is None:
+        return "insufficient_data", start_mean, end_mean, None
+    if start_count < MIN_DAYS_PER_END or end_count < MIN_DAYS_PER_END:
+        return "insufficient_data", start_mean, end_mean, None
+    change = improvement(direction, start_mean, end_mean)
+    if change >= threshold - EPSILON:
+        return "improving", start_mean, end_mean, change
+    if change <= -threshold + EPSILON:
+        return "worsening", start_mean, end_mean, change
+    return "stable", start_mean, end_mean, change
 
 
 def change_direction(
@@ -94,23 +191,15 @@ def change_direction(
     Source: local convention, docs/clinical.md "Trends" (threshold 1 point, ≥3 days per end).
     """
     direction = daily_scale(scale).direction
-    scores = by_date(values)
+    scores = _scores(values)
     if (end - start).days + 1 < 2 * MEAN_WINDOW_DAYS:
         return "insufficient_data", None, None, None
-    start_mean, start_count = window_mean(
-        scores, start, start + timedelta(days=MEAN_WINDOW_DAYS - 1)
+    return _direction(
+        direction,
+        window_mean(scores, start, start + timedelta(days=MEAN_WINDOW_DAYS - 1)),
+        window_mean(scores, end - timedelta(days=MEAN_WINDOW_DAYS - 1), end),
+        threshold,
     )
-    end_mean, end_count = window_mean(scores, end - timedelta(days=MEAN_WINDOW_DAYS - 1), end)
-    if start_mean is None or end_mean is None:
-        return "insufficient_data", start_mean, end_mean, None
-    if start_count < MIN_DAYS_PER_END or end_count < MIN_DAYS_PER_END:
-        return "insufficient_data", start_mean, end_mean, None
-    change = improvement(direction, start_mean, end_mean)
-    if change >= threshold - EPSILON:
-        return "improving", start_mean, end_mean, change
-    if change <= -threshold + EPSILON:
-        return "worsening", start_mean, end_mean, change
-    return "stable", start_mean, end_mean, change
 
 
 def trend(
@@ -122,19 +211,29 @@ def trend(
 ) -> Trend:
     """The daily series of `scale` from `start` to `end` with its direction of change.
 
+    The values are checked once and the 7-day means slide over the period in one pass; the
+    direction reads the series' own means of the period's first and last 7 days (the
+    trailing means of its 7th and last days), as `change_direction` defines them.
     Source: DESIGN.md §5 GET /trends; docs/clinical.md "Trends".
     """
     if end < start:
         raise ValueError("a trend period must end on or after its start")
-    points = daily_series(values, start, end)
-    moved, start_mean, end_mean, change = change_direction(scale, values, start, end, threshold)
-    return Trend(
-        scale=scale,
-        scale_direction=daily_scale(scale).direction,
-        points=tuple(points),
-        change_direction=moved,
-        start_mean=start_mean,
-        end_mean=end_mean,
-        change=change,
-        threshold=threshold,
-    )
+    scores = _scores(values)
+    direction = daily_scale(scale).direction
+    series = _trailing_means(scores, start, end, MEAN_WINDOW_DAYS)
+    if len(series.means) < 2 * MEAN_WINDOW_DAYS:
+        moved: tuple[ChangeDirection, float | None, float | None, float | None] = (
+            "insufficient_data",
+            None,
+            None,
+            None,
+        )
+    else:
+        first_week = MEAN_WINDOW_DAYS - 1
+        moved = _direction(
+            direction,
+            (series.means[first_week], series.counts[first_week]),
+            (series.means[-1], series.counts[-1]),
+            threshold,
+        )
+    return Trend(scale, direction, series, *moved, threshold)

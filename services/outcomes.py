@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from clinical import durability, outcomes, trends
 from clinical.daily import SCALES
@@ -28,21 +28,30 @@ class PatientHistory:
     questionnaires: list[QuestionnaireResponse]
 
 
+def _daily_scores(patient_id: Any, since: Any = None, until: Any = None) -> Select:
+    """A patient's daily scores by local date, from the covering index on check-ins (the
+    arguments are values or bind parameters)."""
+    checkins = select(CheckIn.local_date, *(getattr(CheckIn, scale) for scale in SCALES)).where(
+        CheckIn.patient_id == patient_id
+    )
+    if since is not None:
+        checkins = checkins.where(CheckIn.local_date >= since)
+    if until is not None:
+        checkins = checkins.where(CheckIn.local_date <= until)
+    return checkins.order_by(CheckIn.local_date)
+
+
 def load_history(patient: Patient, since: date | None = None) -> PatientHistory:
     """The patient's daily scores, sessions and questionnaires, from local date `since` when
     given (the daily scores are read from the covering index on check-ins)."""
-    checkins = select(CheckIn.local_date, *(getattr(CheckIn, scale) for scale in SCALES)).where(
-        CheckIn.patient_id == patient.id
-    )
     sessions = select(TreatmentSession).where(TreatmentSession.patient_id == patient.id)
     questionnaires = select(QuestionnaireResponse).where(
         QuestionnaireResponse.patient_id == patient.id
     )
     if since is not None:
-        checkins = checkins.where(CheckIn.local_date >= since)
         sessions = sessions.where(TreatmentSession.local_date >= since)
         questionnaires = questionnaires.where(QuestionnaireResponse.local_date >= since)
-    rows = db.session.execute(checkins.order_by(CheckIn.local_date)).all()
+    rows = db.session.execute(_daily_scores(patient.id, since)).all()
     daily = {
         scale: [(row[0], row[index]) for row in rows] for index, scale in enumerate(SCALES, start=1)
     }
@@ -135,22 +144,70 @@ def compute_outcomes(history: PatientHistory, now: datetime) -> dict[str, Any]:
     }
 
 
+# A trend's three reads, built once (a statement built per call costs more Python than its
+# SQL): the scores from six days before the period (they feed its first 7-day means) to its
+# end, and the period's sessions and questionnaires, only the columns the answer shows.
+_TREND_SCORES = _daily_scores(bindparam("patient_id"), bindparam("since"), bindparam("end"))
+
+
+def _in_period(record: Any, *columns: Any) -> Select:
+    """`columns` of the patient's `record`s (sessions, questionnaires) dated in the period."""
+    return select(*columns).where(
+        record.patient_id == bindparam("patient_id"),
+        record.local_date >= bindparam("start"),
+        record.local_date <= bindparam("end"),
+    )
+
+
+_TREND_SESSIONS = _in_period(
+    TreatmentSession,
+    TreatmentSession.id,
+    TreatmentSession.started_at,
+    TreatmentSession.local_date,
+    TreatmentSession.modality,
+    TreatmentSession.phase,
+    TreatmentSession.dose_mg,
+    TreatmentSession.dose_mg_per_kg,
+    TreatmentSession.bp_peak_systolic,
+    TreatmentSession.bp_peak_diastolic,
+    TreatmentSession.dissociation_score,
+).order_by(TreatmentSession.started_at, TreatmentSession.id)
+_TREND_QUESTIONNAIRES = _in_period(
+    QuestionnaireResponse,
+    QuestionnaireResponse.instrument,
+    QuestionnaireResponse.local_date,
+    QuestionnaireResponse.total,
+    QuestionnaireResponse.severity,
+).order_by(QuestionnaireResponse.submitted_at, QuestionnaireResponse.id)
+
+
 def patient_trends(
     actor: User, pid: str | int, days: int, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The daily series with 7-day means and direction, sessions and questionnaire totals."""
+    """The daily series with 7-day means and direction, sessions and questionnaire totals.
+
+    Three reads of only what the answer shows: the scores from six days before the period
+    (they feed its first 7-day means) to its end, and the period's sessions and questionnaires.
+    """
     now = now or utcnow()
     patient = resolve_patient(actor, pid)
-    zone = ZoneInfo(patient.timezone)
-    end = now.astimezone(zone).date()
+    end = now.astimezone(ZoneInfo(patient.timezone)).date()
     start = end - timedelta(days=days - 1)
-    # Six days before the window feed the first 7-day means.
-    history = load_history(patient, since=start - timedelta(days=trends.MEAN_WINDOW_DAYS - 1))
-    scales = []
+    since = start - timedelta(days=trends.MEAN_WINDOW_DAYS - 1)
+    period = {"patient_id": patient.id, "since": since, "start": start, "end": end}
+    connection = db.session.connection()
+    rows = connection.execute(_TREND_SCORES, period).all()
+    session_rows = connection.execute(_TREND_SESSIONS, period).all()
+    questionnaire_rows = connection.execute(_TREND_QUESTIONNAIRES, period).all()
+    dates = [row[0] for row in rows]
     # Each day's ISO text once, not once per scale.
-    iso = {day: day.isoformat() for day in (start + timedelta(n) for n in range(days))}
-    for code, scale in SCALES.items():
-        result = trends.trend(code, history.daily[code], start, end)
+    first = start.toordinal()
+    iso = list(map(date.isoformat, map(date.fromordinal, range(first, first + days))))
+    scales = []
+    for index, (code, scale) in enumerate(SCALES.items(), start=1):
+        result = trends.trend(
+            code, list(zip(dates, (row[index] for row in rows), strict=True)), start, end
+        )
         scales.append(
             {
                 "code": code,
@@ -162,11 +219,13 @@ def patient_trends(
                 "change": _plain(result.change),
                 "points": [
                     {
-                        "local_date": iso[p.local_date],
-                        "value": p.value,
-                        "mean_7d": None if p.mean_7d is None else round(p.mean_7d, 2),
+                        "local_date": day,
+                        "value": value,
+                        "mean_7d": None if mean is None else round(mean, 2),
                     }
-                    for p in result.points
+                    for day, value, mean in zip(
+                        iso, result.series.values, result.series.means, strict=True
+                    )
                 ],
             }
         )
@@ -182,8 +241,7 @@ def patient_trends(
             "bp_peak": [s.bp_peak_systolic, s.bp_peak_diastolic] if s.bp_peak_systolic else None,
             "dissociation_score": s.dissociation_score,
         }
-        for s in history.sessions
-        if start <= s.local_date <= end
+        for s in session_rows
     ]
     questionnaires = [
         {
@@ -192,8 +250,7 @@ def patient_trends(
             "total": q.total,
             "severity": q.severity,
         }
-        for q in history.questionnaires
-        if start <= q.local_date <= end
+        for q in questionnaire_rows
     ]
     audit.record_staff_read(actor, patient.id, f"patients/{patient.id}/trends")
     return {

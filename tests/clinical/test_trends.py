@@ -1,10 +1,16 @@
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinical.trends import STABLE_THRESHOLD, change_direction, daily_series, trend
+from clinical.trends import (
+    STABLE_THRESHOLD,
+    change_direction,
+    daily_series,
+    trend,
+)
 from tests.clinical.series import daily
 
 START = date(2025, 1, 1)
@@ -132,3 +138,89 @@ def test_trend_bundles_series_and_direction() -> None:
         trend("pain", [], d(5), d(4))
     with pytest.raises(ValueError, match="unknown daily scale"):
         trend("phq9", [], d(0), d(13))
+
+
+# --- the sliding window against the definition -----------------------------------------------
+
+scores = st.one_of(
+    st.none(),
+    st.integers(0, 10),
+    st.floats(0, 10, allow_nan=False).map(lambda x: round(x, 1)),
+)
+
+
+def naive_series(values, start: date, end: date, window: int) -> list[tuple]:
+    """The definition, day by day: the mean of the rated days d-(window-1) .. d."""
+    rated = {day: float(value) for day, value in values if value is not None}
+    points = []
+    for n in range((end - start).days + 1):
+        day = start + timedelta(days=n)
+        present = [
+            rated[day - timedelta(days=k)]
+            for k in range(window - 1, -1, -1)
+            if day - timedelta(days=k) in rated
+        ]
+        mean = sum(present) / len(present) if present else None
+        points.append((day, rated.get(day), mean, len(present)))
+    return points
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), scores), max_size=50, unique_by=lambda pair: pair[0]),
+    st.integers(0, 60),
+    st.integers(-1, 40),
+    st.integers(1, 10),
+)
+def test_sliding_window_equals_the_definition_exactly(raw, first, length, window) -> None:
+    """Unordered dates, gaps, unrated days, values before and after the period and periods
+    shorter than the window: every value, mean (to the last bit) and count as the definition."""
+    values = [(d(n), value) for n, value in raw]
+    start, end = d(first), d(first + length)
+    got = [
+        (p.local_date, p.value, p.mean_7d, p.days_in_mean)
+        for p in daily_series(values, start, end, window_days=window)
+    ]
+    assert got == naive_series(values, start, end, window)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 40), scores), max_size=40, unique_by=lambda pair: pair[0]),
+    st.integers(0, 20),
+    st.integers(0, 30),
+    st.sampled_from(["mood", "anxiety", "pain"]),
+)
+def test_trend_is_the_series_and_the_direction(raw, first, length, scale) -> None:
+    values = [(d(n), value) for n, value in raw]
+    start, end = d(first), d(first + length)
+    result = trend(scale, values, start, end)
+    assert result.series.start == start
+    assert list(result.points) == result.series.points == daily_series(values, start, end)
+    assert (result.change_direction, result.start_mean, result.end_mean, result.change) == (
+        change_direction(scale, values, start, end)
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([(d(0), None), (d(0), 2)], "one value per local date"),
+        ([(d(0), 2), (d(1), 3), (d(0), None)], "one value per local date"),
+        ([(datetime(2025, 1, 1, 12), 2)], "local date"),
+        ([(d(0), float("nan"))], "numbers from 0 to 10"),
+        ([(d(0), -1)], "numbers from 0 to 10"),
+        ([(d(0), False)], "numbers from 0 to 10"),
+        ([(d(0), "5")], "numbers from 0 to 10"),
+    ],
+)
+def test_every_entry_point_checks_its_values(values, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        daily_series(values)
+    with pytest.raises(ValueError, match=message):
+        trend("mood", values, d(0), d(13))
+    with pytest.raises(ValueError, match=message):
+        change_direction("mood", values, d(0), d(13))
+
+
+def test_values_of_other_number_types_are_still_accepted() -> None:
+    values = [(d(0), Fraction(1, 2)), (d(1), 3)]
+    assert [p.mean_7d for p in daily_series(values)] == [0.5, 1.75]
