@@ -175,6 +175,21 @@ def _alert_for(actor: User, alert_id: int) -> Alert:
     return alert
 
 
+def with_staff_emails(alerts: list[Alert]) -> list[Alert]:
+    """Set `acknowledged_by_email` and `resolved_by_email` on each alert (one query), so the
+    clinic reads who handled it, not a user id."""
+    ids = {i for a in alerts for i in (a.acknowledged_by_id, a.resolved_by_id) if i is not None}
+    emails = (
+        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+        if ids
+        else {}
+    )
+    for alert in alerts:
+        alert.acknowledged_by_email = emails.get(alert.acknowledged_by_id)
+        alert.resolved_by_email = emails.get(alert.resolved_by_id)
+    return alerts
+
+
 def list_alerts(actor: User, status: str | None = None, patient_id: int | None = None) -> list[Any]:
     """The clinic's alerts, most pressing first, with the patient's name (one query).
 
@@ -201,6 +216,7 @@ def list_alerts(actor: User, status: str | None = None, patient_id: int | None =
         alert.patient_name = name
         items.append(alert)
     items.sort(key=lambda a: (a.status == "resolved", order.get(a.severity, 9)))
+    with_staff_emails(items)
     begin_write()
     audit.record("alerts.read", actor=actor, patient_id=patient_id, resource="alerts")
     db.session.commit()
@@ -228,7 +244,7 @@ def acknowledge_alert(actor: User, alert_id: int, now: datetime | None = None) -
         outcome="ok" if changed else "unchanged",
     )
     db.session.commit()
-    return alert
+    return with_staff_emails([alert])[0]
 
 
 def resolve_alert(actor: User, alert_id: int, note: str, now: datetime | None = None) -> Alert:
@@ -252,4 +268,4 @@ def resolve_alert(actor: User, alert_id: int, note: str, now: datetime | None = 
         "alert.resolve", actor=actor, patient_id=alert.patient_id, resource=f"alerts/{alert.id}"
     )
     db.session.commit()
-    return alert
+    return with_staff_emails([alert])[0]

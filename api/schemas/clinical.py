@@ -204,8 +204,14 @@ class AlertSchema(StrictSchema):
     raised_at = AwareDateTime(dump_only=True)
     acknowledged_at = AwareDateTime(dump_only=True, allow_none=True)
     acknowledged_by_id = fields.Integer(dump_only=True, allow_none=True)
+    acknowledged_by_email = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "The staff member's email"}
+    )
     resolved_at = AwareDateTime(dump_only=True, allow_none=True)
     resolved_by_id = fields.Integer(dump_only=True, allow_none=True)
+    resolved_by_email = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "The staff member's email"}
+    )
     resolution_note = fields.String(dump_only=True, allow_none=True)
 
 

@@ -85,8 +85,16 @@ def test_item9_alert_is_acknowledged_then_resolved_with_a_note(client, world):
     assert body["resolved_by_id"] == world.admin.user.id
     assert body["resolution_note"] == "Called the patient; C-SSRS low risk; safety plan reviewed."
     assert body["acknowledged_by_id"] == world.clinician.user.id  # kept from the acknowledgement
+    # Who handled it, by the email the clinic knows them by (the inbox and the answer agree).
+    assert body["resolved_by_email"] == world.admin.user.email
+    assert body["acknowledged_by_email"] == world.clinician.user.email
     assert inbox(client, world.clinician, "?status=active") == []
-    assert [a["id"] for a in inbox(client, world.clinician, "?status=resolved")] == [alert["id"]]
+    [listed] = inbox(client, world.clinician, "?status=resolved")
+    assert listed["id"] == alert["id"]
+    assert (listed["acknowledged_by_email"], listed["resolved_by_email"]) == (
+        world.clinician.user.email,
+        world.admin.user.email,
+    )
     assert audit_actions(alert["id"]) == ["alert.acknowledge", "alert.resolve"]
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.resource == f"alerts/{alert['id']}")

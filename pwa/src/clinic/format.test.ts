@@ -29,6 +29,12 @@ describe('who', () => {
     expect(who(8, 7)).toBe('clinician #8');
     expect(who(null, 7)).toBe('someone');
   });
+
+  it('names another clinician by their email when the API gives it', () => {
+    expect(who(8, 7, 'dr.lee@clinic.example')).toBe('dr.lee@clinic.example');
+    expect(who(7, 7, 'me@clinic.example')).toBe('you');
+    expect(who(8, 7, null)).toBe('clinician #8');
+  });
 });
 
 describe('durabilityText', () => {

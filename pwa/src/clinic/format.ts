@@ -155,11 +155,15 @@ export function modalityLabel(code: string | null | undefined): string {
   return MODALITIES.find((m) => m.value === code)?.label ?? humanise(code);
 }
 
-/** "you" for the signed-in clinician, else "clinician #7". */
-export function who(userId: number | string | null | undefined, me: number | string | null | undefined): string {
+/** "you" for the signed-in clinician, else their email, else "clinician #7". */
+export function who(
+  userId: number | string | null | undefined,
+  me: number | string | null | undefined,
+  email?: string | null,
+): string {
   if (userId === null || userId === undefined) return 'someone';
   if (me !== null && me !== undefined && String(userId) === String(me)) return 'you';
-  return `clinician #${userId}`;
+  return email || `clinician #${userId}`;
 }
 
 // Formatters are costly to build: one each, reused (the roster formats thousands of dates).

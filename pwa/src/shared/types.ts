@@ -298,8 +298,11 @@ export interface Alert {
   raised_at: string;
   acknowledged_at: string | null;
   acknowledged_by_id: number | null;
+  /** The staff member's email (absent where the API does not say who). */
+  acknowledged_by_email?: string | null;
   resolved_at: string | null;
   resolved_by_id: number | null;
+  resolved_by_email?: string | null;
   resolution_note: string | null;
 }
 
