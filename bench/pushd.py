@@ -1,6 +1,7 @@
 """A loopback Web Push service run as its own process (so it does not share the sender's GIL).
 
     python -m bench.pushd verify --vapid-public-key K --subscriptions 200
+    python -m bench.pushd verify-later --vapid-public-key K --subscriptions 200
     python -m bench.pushd instant
 
 It prints one JSON line `{origin, subscriptions}` when ready, serves until its stdin closes,
@@ -8,7 +9,10 @@ then prints `{received, accepted, errors}`. "verify" is tests/pushservice.py's F
 (every request's VAPID JWT checked against the application's key, its signature verified once
 per distinct header, every body decrypted) behind a lean asyncio HTTP/1.1 server of its own, so
 the service's HTTP parsing (http.server's, several times the cost of the checks) does not eat the
-cores the sender is measured on; "instant" answers 201 without reading further than the body.
+cores the sender is measured on. "verify-later" checks the same but, like a real push service
+(which cannot decrypt: only the device can), answers once the headers and the VAPID claims are
+checked, and decrypts every body it took when its statistics are asked for, listing any that
+fails in the errors. "instant" answers 201 without reading further than the body.
 Both keep connections alive (HTTP/1.1), as real push services do.
 """
 
@@ -95,11 +99,12 @@ class _Http11(asyncio.Protocol):
 
 
 def _verify(
-    vapid_public_key: str, subscriptions: int
+    vapid_public_key: str, subscriptions: int, decrypt_later: bool
 ) -> tuple[str, list[dict], Callable[[], dict], Callable[[], None]]:
     from tests.pushservice import FakePushService
 
-    service = FakePushService(vapid_public_key)  # its listening socket, served by asyncio here
+    # Its listening socket, served by asyncio here.
+    service = FakePushService(vapid_public_key, decrypt_later=decrypt_later)
     subscribed = [service.subscribe() for _ in range(subscriptions)]
     loop = asyncio.new_event_loop()
     server = loop.run_until_complete(
@@ -108,6 +113,7 @@ def _verify(
     threading.Thread(target=loop.run_forever, daemon=True).start()
 
     def stats() -> dict:
+        service.decrypt_received()  # with decrypt_later, every body now
         return {
             "received": len(service.received),
             "accepted": len(service.delivered()),
@@ -125,12 +131,14 @@ def _verify(
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.pushd")
-    parser.add_argument("mode", choices=("verify", "instant"))
+    parser.add_argument("mode", choices=("verify", "verify-later", "instant"))
     parser.add_argument("--vapid-public-key")
     parser.add_argument("--subscriptions", type=int, default=0)
     args = parser.parse_args()
-    if args.mode == "verify":
-        origin, subscribed, stats, stop = _verify(args.vapid_public_key, args.subscriptions)
+    if args.mode.startswith("verify"):
+        origin, subscribed, stats, stop = _verify(
+            args.vapid_public_key, args.subscriptions, args.mode == "verify-later"
+        )
     else:
         origin, subscribed, stats, stop = _instant()
     print(json.dumps({"origin": origin, "subscriptions": subscribed}), flush=True)

@@ -21,6 +21,7 @@ import secrets
 import select
 import socket
 import ssl
+import struct
 import threading
 import time
 import urllib.request
@@ -320,6 +321,26 @@ _NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
 _RECORD_HEADER = RECORD_SIZE.to_bytes(4, "big") + b"\x41"  # rs, then idlen = 65 (the key)
 
 
+class _Salts:
+    """Random 16-octet salts, cut from one os.urandom call per 256 of them: os.urandom lets
+    the GIL go, and once a push that is one more hand-over between the tick's threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool = b""
+        self._at = 0
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._at >= len(self._pool):
+                self._pool, self._at = os.urandom(16 * 256), 0
+            self._at += 16
+            return self._pool[self._at - 16 : self._at]
+
+
+_salts = _Salts()
+
+
 def _hmac_sha256(key: bytes, data: bytes) -> bytes:
     return hmac.digest(key, data, "sha256")
 
@@ -345,7 +366,7 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
     ikm = _hmac_sha256(
         _hmac_sha256(auth_secret, shared), _KEY_INFO + receiver_point + sender_point + b"\x01"
     )
-    salt = os.urandom(16)
+    salt = _salts.take()
     prk = _hmac_sha256(salt, ikm)
     key = _hmac_sha256(prk, _CEK_INFO)[:16]
     nonce = _hmac_sha256(prk, _NONCE_INFO)[:12]
@@ -462,6 +483,19 @@ def _read_answer(sock: socket.socket) -> tuple[int, str | None, bool]:
     return status, fields.get("retry-after"), keep_alive and not data
 
 
+def _kernel_timeouts(sock: socket.socket, timeout: float) -> None:
+    """Make a plain (not TLS) socket blocking with the timeout kept by the kernel
+    (SO_RCVTIMEO/SO_SNDTIMEO; a late answer then raises BlockingIOError): in its own timeout
+    mode Python polls before every send and every receive, doubling the system calls and the
+    moments the GIL changes hands. TLS sockets stay in timeout mode: ssl retries a read the
+    kernel timed out, and it tries a read before polling anyway."""
+    seconds = int(timeout)
+    limit = struct.pack("ll", seconds, int((timeout - seconds) * 1_000_000))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
+    sock.settimeout(None)
+
+
 def _dropped(sock: socket.socket) -> bool:
     """An idle kept-alive socket that is readable has been closed (or spoken to) by the server:
     it cannot carry another request (urllib3 checks the same before reusing a connection)."""
@@ -486,6 +520,7 @@ class _Connection:
             raise _SendFailed("InvalidURL")
         self.origin = origin
         self._used = 0.0  # when the connection last carried an answer (time.monotonic)
+        self._timeout = timeout
         self._host = f"Host: {authority}\r\n"
         self._prefix = ""  # absolute-form request targets when an HTTP proxy forwards them
         via = None
@@ -536,6 +571,8 @@ class _Connection:
             if connecting:
                 http_connection.connect()
                 sock = http_connection.sock
+                if not isinstance(sock, ssl.SSLSocket):
+                    _kernel_timeouts(sock, self._timeout)
                 connecting = False
             head = f"POST {target} HTTP/1.1\r\n{self._host}{headers}Content-Length: {len(body)}"
             sock.sendall(f"{head}\r\n\r\n".encode("latin-1") + body)
@@ -554,7 +591,7 @@ class _Connection:
 
 def _failure(exc: Exception, connecting: bool, proxied: bool) -> str:
     """The name a push without an answer gets in the trail (requests' exception names)."""
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError | BlockingIOError):  # BlockingIOError: SO_RCVTIMEO's
         return "ConnectTimeout" if connecting else "ReadTimeout"
     if isinstance(exc, ssl.SSLError):
         return "SSLError"

@@ -50,13 +50,18 @@ class Received:
     status: int  # what the service answered
     headers: dict[str, str]
     claims: dict
-    payload: dict
+    payload: dict | None  # None until decrypted (decrypt_later), or if it did not decrypt
     at: float = field(default_factory=time.time)
 
 
 class FakePushService:
-    def __init__(self, vapid_public_key: str | None = None) -> None:
+    def __init__(self, vapid_public_key: str | None = None, *, decrypt_later: bool = False) -> None:
         self.vapid_public_key = vapid_public_key
+        # A push service never decrypts (only the device can); this one checks every body, at
+        # once by default, or when asked (`decrypt_received`) with decrypt_later, answering
+        # 201 to a body before it is decrypted.
+        self.decrypt_later = decrypt_later
+        self._undecrypted: list[tuple[Received, bytes]] = []
         self.subscriptions: dict[str, tuple[ec.EllipticCurvePrivateKey, bytes]] = {}
         self.received: list[Received] = []
         self.errors: list[str] = []
@@ -92,13 +97,15 @@ class FakePushService:
             self._answers[self._token(endpoint)].extend(codes)
 
     def delivered(self, endpoint: str | None = None) -> list[Received]:
-        """Accepted (2xx) messages, optionally to one endpoint."""
+        """Accepted (2xx) and decrypted messages, optionally to one endpoint."""
         token = self._token(endpoint) if endpoint else None
         with self._lock:
             return [
                 r
                 for r in self.received
-                if 200 <= r.status < 300 and (token is None or r.token == token)
+                if 200 <= r.status < 300
+                and r.payload is not None
+                and (token is None or r.token == token)
             ]
 
     def attempts(self, endpoint: str) -> list[Received]:
@@ -193,19 +200,41 @@ class FakePushService:
             return self._reject("Topic header missing or invalid")
         if headers.get("content-encoding") != "aes128gcm":
             return self._reject("Content-Encoding header is not aes128gcm")
+        payload = None if self.decrypt_later else self._decrypt(token, body)
+        if isinstance(payload, str):
+            return self._reject(payload)
+        with self._lock:
+            queued = self._answers[token]
+            status = queued.popleft() if queued else 201
+            received = Received(token, status, headers, claims, payload)
+            self.received.append(received)
+            if self.decrypt_later:
+                self._undecrypted.append((received, body))
+        return status
+
+    def _decrypt(self, token: str, body: bytes) -> dict | str:
+        """The payload, or why the body does not decrypt (RFC 8291, with http_ece)."""
         private_key, auth = self.subscriptions[token]
         try:
             plaintext = http_ece.decrypt(
                 body, private_key=private_key, auth_secret=auth, version="aes128gcm"
             )
-            payload = json.loads(plaintext)
+            return json.loads(plaintext)
         except (http_ece.ECEException, ValueError) as exc:
-            return self._reject(f"body does not decrypt: {type(exc).__name__}")
+            return f"body does not decrypt: {type(exc).__name__}"
+
+    def decrypt_received(self) -> None:
+        """With `decrypt_later`: decrypt every body taken since the last call, as the devices
+        would. One that does not decrypt is listed in `errors` and is not `delivered()`."""
         with self._lock:
-            queued = self._answers[token]
-            status = queued.popleft() if queued else 201
-            self.received.append(Received(token, status, headers, claims, payload))
-        return status
+            undecrypted, self._undecrypted = self._undecrypted, []
+        for received, body in undecrypted:
+            payload = self._decrypt(received.token, body)
+            with self._lock:
+                if isinstance(payload, str):
+                    self.errors.append(payload)
+                else:
+                    received.payload = payload
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         service = self

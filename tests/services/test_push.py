@@ -3,12 +3,15 @@
 import json
 import os
 import socket
+import ssl
 import stat
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from cryptography.hazmat.primitives import serialization
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
@@ -197,11 +200,13 @@ class ScriptedService:
     """A raw HTTP/1.1 server answering each request with the next scripted bytes (then closing
     the connection if told to); it reads requests but checks nothing (the transport's test)."""
 
-    def __init__(self, *answers: tuple[bytes, bool]) -> None:
+    def __init__(self, *answers: tuple[bytes, bool], tls: ssl.SSLContext | None = None) -> None:
         self.answers = list(answers)
         self.connections = 0
+        self.tls = tls
         self.listener = socket.create_server(("127.0.0.1", 0))
-        self.origin = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        port = self.listener.getsockname()[1]
+        self.origin = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -214,6 +219,12 @@ class ScriptedService:
             threading.Thread(target=self._serve, args=(connection,), daemon=True).start()
 
     def _serve(self, connection: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                connection = self.tls.wrap_socket(connection, server_side=True)
+            except (ssl.SSLError, OSError):  # the client refused our certificate
+                connection.close()
+                return
         with connection:
             data = b""
             while self.answers:
@@ -395,3 +406,57 @@ def test_p256dh_must_be_an_uncompressed_point_on_the_curve(p256dh, ok):
 )
 def test_auth_must_be_sixteen_bytes(auth, ok):
     assert (push.check_auth_secret(auth) is None) == ok
+
+
+@pytest.fixture
+def tls_pair(tmp_path):
+    """(server context, a CA file that trusts it) for "localhost", self-signed."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    return server, str(tmp_path / "cert.pem")
+
+
+def test_pushes_over_tls_keep_the_connection_and_time_out(app, tls_pair, monkeypatch):
+    server, ca_file = tls_pair
+    monkeypatch.setattr(push, "_tls_context", lambda: ssl.create_default_context(cafile=ca_file))
+    ok = b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok"
+    gone = b"HTTP/1.1 410 Gone\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ngone\r\n0\r\n\r\n"
+    service = ScriptedService((ok, False), (gone, False), (b"", False), (b"", True), tls=server)
+    results = scripted_send(app, service, 3, timeout=0.5)
+    assert results == [
+        ("sent", 201, None, None),
+        ("gone", 410, None, "HTTP 410"),
+        ("retry", None, None, "ReadTimeout"),  # the third is never answered
+    ]
+    assert service.connections == 1
+
+
+def test_a_certificate_that_does_not_verify_is_a_retry(app, tls_pair):
+    server, _ = tls_pair  # self-signed: certifi's bundle does not trust it
+    service = ScriptedService(
+        (b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n", True), tls=server
+    )
+    assert scripted_send(app, service, 1) == [("retry", None, None, "SSLError")]
