@@ -6,13 +6,23 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from models import AuthToken, Invitation, User, begin_write, db, utcnow
+from models import (
+    AuthToken,
+    Invitation,
+    Patient,
+    PushSubscription,
+    User,
+    begin_write,
+    db,
+    utcnow,
+)
 from services import audit
 from services.digests import invitation_digest, token_digest
 from services.errors import AuthenticationFailed, ConflictError, InvalidInput, Throttled
 from services.passwords import hash_password, needs_rehash, policy_problems, verify_password
+from services.patients import require_staff, resolve_patient
 from services.reminders.settings import recompute_next_due
 
 # Failed sign-ins before the account locks; each further failure doubles the lock.
@@ -84,7 +94,10 @@ def enroll(
     email: str | None = None,
     now: datetime | None = None,
 ) -> IssuedToken:
-    """A patient joins with a one-time invitation code, sets a password and gets a token."""
+    """A patient joins with a one-time invitation code, sets a password and gets a token.
+
+    For a patient already enrolled, the code moves their account to this device (see
+    `_move_to_new_device`)."""
     now = now or utcnow()
     errors: dict[str, list[str]] = {}
     if problems := policy_problems(password):
@@ -101,11 +114,11 @@ def enroll(
     if invitation.used_at is not None:
         raise InvalidInput({"invite_code": ["This invitation code has already been used."]})
     patient = invitation.patient
-    if patient.user_id is not None:
-        raise ConflictError("This patient is already enrolled.")
+    moving = patient.user_id is not None  # an enrolled patient's new-device invitation
     if email:
         email = email.strip().lower()
-        if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        owner = db.session.scalar(select(User.id).where(User.email == email))
+        if owner is not None and owner != patient.user_id:
             raise InvalidInput({"email": ["This email is already in use."]})
     # Single use even when two enrolments race: only one UPDATE finds used_at empty.
     claimed = db.session.execute(
@@ -116,20 +129,23 @@ def enroll(
     if claimed != 1:
         db.session.rollback()
         raise InvalidInput({"invite_code": ["This invitation code has already been used."]})
-    user = User(
-        clinic_id=patient.clinic_id,
-        role="patient",
-        email=email or None,
-        password_hash=hash_password(password),
-    )
-    db.session.add(user)
-    db.session.flush()
-    patient.user_id = user.id
+    if moving:
+        user = _move_to_new_device(patient, password, email, now)
+    else:
+        user = User(
+            clinic_id=patient.clinic_id,
+            role="patient",
+            email=email or None,
+            password_hash=hash_password(password),
+        )
+        db.session.add(user)
+        db.session.flush()
+        patient.user_id = user.id
+        patient.enrolled_at = now
     patient.timezone = timezone
-    patient.enrolled_at = now
     recompute_next_due(patient, now)  # reminders set up before enrolment follow the new zone
     issued = issue_token(user, now)
-    audit.record("auth.enroll", actor=user, patient_id=patient.id)
+    audit.record("auth.reenroll" if moving else "auth.enroll", actor=user, patient_id=patient.id)
     db.session.commit()
     return issued
 
@@ -155,6 +171,60 @@ def authenticate(raw_token: str, now: datetime | None = None) -> User:
         db.session.execute(update(AuthToken).where(AuthToken.id == token.id).values(**values))
         db.session.commit()
     return user
+
+
+def _move_to_new_device(patient: Patient, password: str, email: str | None, now: datetime) -> User:
+    """An enrolled patient takes their account to a new device (a lost or replaced phone): a new
+    password, the same history; every other device is signed out and stops getting reminders."""
+    user = db.session.get(User, patient.user_id)
+    if user is None or not user.active:
+        raise ConflictError("This patient's account is deactivated.")
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    if email:
+        user.email = email
+    sign_out_devices(patient, now)
+    return user
+
+
+@dataclass(frozen=True)
+class SignedOut:
+    tokens: int
+    push_subscriptions: int
+
+
+def sign_out_devices(patient: Patient, now: datetime) -> SignedOut:
+    """Revoke every token of the patient and forget their devices' push subscriptions, in the
+    current transaction."""
+    tokens = 0
+    if patient.user_id is not None:
+        tokens = db.session.execute(
+            update(AuthToken)
+            .where(AuthToken.user_id == patient.user_id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+    removed = db.session.execute(
+        delete(PushSubscription).where(PushSubscription.patient_id == patient.id)
+    ).rowcount
+    return SignedOut(tokens=tokens, push_subscriptions=removed)
+
+
+def sign_out_patient(actor: User, pid: str | int, now: datetime | None = None) -> SignedOut:
+    """A clinician signs a patient out everywhere (a lost phone): every token is revoked and the
+    devices' push subscriptions are forgotten; the history stays. Audited."""
+    require_staff(actor)
+    now = now or utcnow()
+    patient = resolve_patient(actor, pid)
+    begin_write()
+    result = sign_out_devices(patient, now)
+    audit.record(
+        "patient.sign_out_devices",
+        actor=actor,
+        patient_id=patient.id,
+        resource=f"patients/{patient.id}",
+    )
+    db.session.commit()
+    return result
 
 
 def logout(raw_token: str, now: datetime | None = None) -> None:

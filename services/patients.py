@@ -95,6 +95,7 @@ class IssuedInvitation:
     code: str
     expires_at: datetime
     enroll_url: str
+    replaces_devices: bool = False
 
 
 def _new_code() -> str:
@@ -105,12 +106,11 @@ def _new_code() -> str:
 def create_invitation(
     actor: User, pid: str | int, base_url: str, now: datetime | None = None
 ) -> IssuedInvitation:
-    """Issue a one-time enrolment code (7 days); only its keyed hash is stored."""
+    """Issue a one-time enrolment code (7 days); only its keyed hash is stored. For an enrolled
+    patient it is a new-device invitation: used, it signs out their other devices."""
     require_staff(actor)
     now = now or utcnow()
     patient = resolve_patient(actor, pid)
-    if patient.user_id is not None:
-        raise ConflictError("This patient has already enrolled.")
     begin_write()
     code = _new_code()
     expires_at = now + current_app.config["INVITATION_TTL"]
@@ -126,4 +126,9 @@ def create_invitation(
         "invitation.create", actor=actor, patient_id=patient.id, resource=f"patients/{patient.id}"
     )
     db.session.commit()
-    return IssuedInvitation(code, expires_at, f"{base_url.rstrip('/')}/enroll?code={code}")
+    return IssuedInvitation(
+        code,
+        expires_at,
+        f"{base_url.rstrip('/')}/enroll?code={code}",
+        replaces_devices=patient.user_id is not None,
+    )

@@ -19,7 +19,9 @@ from api.schemas.users import (
     RosterEntrySchema,
     RosterQuerySchema,
     RosterSchema,
+    SignedOutSchema,
 )
+from services import auth as auth_service
 from services import checkins as checkin_service
 from services import patients as patient_service
 from services import roster as roster_service
@@ -69,13 +71,27 @@ class PatientItem(Resource):
 class Invitations(Resource):
     @ns.doc(security="bearer")
     @ns.response(201, "A one-time code, valid 7 days", model(ns, InvitationSchema))
-    @document_problems(ns, 401, 403, 404, 409)
+    @document_problems(ns, 401, 403, 404)
     @authenticated
     def post(self, pid):
-        """Issue an enrolment invitation for a patient (clinicians)."""
+        """Issue an enrolment invitation (clinicians); for an enrolled patient, a new-device one:
+        used, it keeps their history and signs out their other devices."""
         base_url = current_app.config["PUBLIC_BASE_URL"] or request.host_url
         issued = patient_service.create_invitation(current_user(), pid, base_url)
         return dump(InvitationSchema, issued), 201
+
+
+@ns.route("/<string:pid>/sign-out")
+@ns.doc(params=PID)
+class SignOutDevices(Resource):
+    @ns.doc(security="bearer")
+    @ns.response(200, "Every device signed out", model(ns, SignedOutSchema))
+    @document_problems(ns, 401, 403, 404)
+    @authenticated
+    def post(self, pid):
+        """Sign a patient out on every device, e.g. a lost phone (clinicians): tokens revoked,
+        push subscriptions forgotten, history kept. A new-device invitation lets them back in."""
+        return dump(SignedOutSchema, auth_service.sign_out_patient(current_user(), pid))
 
 
 @ns.route("/<string:pid>/checkins")

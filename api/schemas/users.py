@@ -59,6 +59,17 @@ class InvitationSchema(StrictSchema):
     code = fields.String(dump_only=True)
     expires_at = AwareDateTime(dump_only=True)
     enroll_url = fields.String(dump_only=True)
+    replaces_devices = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "For an enrolled patient: used, it signs out their other devices"},
+    )
+
+
+class SignedOutSchema(StrictSchema):
+    tokens = fields.Integer(dump_only=True, metadata={"description": "Tokens revoked"})
+    push_subscriptions = fields.Integer(
+        dump_only=True, metadata={"description": "Devices' push subscriptions forgotten"}
+    )
 
 
 class ScaleSummarySchema(StrictSchema):

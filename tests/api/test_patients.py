@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from models import AuditEvent, Patient, db
+from models import AuditEvent, Patient, PushSubscription, db
+from tests.builders import check_in_days_ago
 
 
 def test_clinician_creates_a_patient_and_sees_them_in_the_roster(client, world):
@@ -62,15 +63,76 @@ def test_invitation_gives_code_link_and_expiry(client, world):
     assert enrolled.status_code == 201
 
 
-def test_invitation_refused_for_enrolled_or_foreign_patients(client, world):
-    enrolled = client.post(
-        f"/api/v1/patients/{world.patient.id}/invitations", headers=world.clinician.headers
-    )
-    assert enrolled.status_code == 409
+def test_invitation_refused_for_foreign_patients(client, world):
     foreign = client.post(
         f"/api/v1/patients/{world.patient.id}/invitations", headers=world.other_clinician.headers
     )
     assert foreign.status_code == 404
+
+
+def _subscribe(patient_id: int, endpoint: str) -> None:
+    db.session.add(
+        PushSubscription(patient_id=patient_id, endpoint=endpoint, p256dh="k" * 87, auth="a" * 22)
+    )
+    db.session.commit()
+
+
+def test_a_new_device_invitation_moves_the_account_and_signs_out_the_old_phone(client, world):
+    check_in_days_ago(world.patient_actor, 1, 6)
+    _subscribe(world.patient.id, "https://push.example/old-phone")
+    invited = client.post(
+        f"/api/v1/patients/{world.patient.id}/invitations", headers=world.clinician.headers
+    )
+    assert invited.status_code == 201
+    assert invited.json["replaces_devices"] is True
+
+    enrolled = client.post(
+        "/api/v1/auth/enroll",
+        json={
+            "invite_code": invited.json["code"],
+            "password": "a-new-phone-passphrase",
+            "timezone": "Europe/Lisbon",
+            "email": "pat.one@example.org",
+        },
+    )
+
+    assert enrolled.status_code == 201
+    new = {"Authorization": f"Bearer {enrolled.json['token']}"}
+    me = client.get("/api/v1/me", headers=new).json
+    assert me["patient"]["id"] == world.patient.id  # the same patient, not a new one
+    assert len(client.get("/api/v1/patients/me/checkins", headers=new).json["items"]) == 1
+    assert client.get("/api/v1/me", headers=world.patient_actor.headers).status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    assert db.session.get(Patient, world.patient.id).timezone == "Europe/Lisbon"
+    signed_in = client.post(
+        "/api/v1/auth/login",
+        json={"email": "pat.one@example.org", "password": "a-new-phone-passphrase"},
+    )
+    assert signed_in.status_code == 200
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.patient_id == world.patient.id)
+    ).all()
+    assert "auth.reenroll" in actions
+
+
+def test_a_clinician_signs_a_patient_out_everywhere(client, world):
+    _subscribe(world.patient.id, "https://push.example/lost-phone")
+    path = f"/api/v1/patients/{world.patient.id}/sign-out"
+    assert client.post(path, headers=world.patient_actor.headers).status_code == 403
+    assert client.post(path, headers=world.other_clinician.headers).status_code == 404
+    assert client.get("/api/v1/me", headers=world.patient_actor.headers).status_code == 200
+
+    response = client.post(path, headers=world.clinician.headers)
+
+    assert response.status_code == 200
+    assert response.json == {"tokens": 1, "push_subscriptions": 1}
+    assert client.get("/api/v1/me", headers=world.patient_actor.headers).status_code == 401
+    other = client.get("/api/v1/me", headers=world.other_patient_actor.headers)
+    assert other.status_code == 200  # only that patient
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "patient.sign_out_devices")
+    )
+    assert (event.actor_id, event.patient_id) == (world.clinician.user.id, world.patient.id)
 
 
 def test_unknown_field_is_refused_and_nothing_written(client, world):

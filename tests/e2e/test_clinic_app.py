@@ -343,6 +343,22 @@ def test_invite_a_patient_shows_code_link_and_qr(demo, desk):
     assert qr.bounding_box()["width"] >= 150
 
 
+def test_lost_phone_sign_out_everywhere_then_a_new_device_invitation(demo, desk):
+    page = desk.new_page()
+    sign_in(page, demo)
+    open_patient(page, "Jordan Patel")
+    page.get_by_text("Lost or new phone").click()
+    sign_out = page.get_by_role("button", name="Sign out all devices")
+    sign_out.click()  # the first click only asks to confirm
+    expect(page.get_by_role("button", name="Confirm: sign out all devices")).to_be_visible()
+    page.get_by_role("button", name="Confirm: sign out all devices").click()
+    expect(page.get_by_role("status").filter(has_text="Signed out:")).to_be_visible()
+
+    page.get_by_role("button", name="New-device invitation").click()
+    expect(page.locator(".invite-code")).to_be_visible()
+    expect(page.get_by_text("A new-device invitation: the patient keeps")).to_be_visible()
+
+
 def test_summary_prints_on_one_or_two_pages(demo, desk):
     page = desk.new_page()
     sign_in(page, demo)

@@ -27,6 +27,7 @@ import type {
   QuestionnaireResponse,
   ReminderSettings,
   RosterRow,
+  SignedOut,
   Session,
   Trends,
   User,
@@ -285,6 +286,7 @@ export function createApiClient(options: ApiClientOptions) {
     createPatient: (input: { display_name: string; external_id?: string | null; timezone?: string | null }) =>
       call<PatientRecord>('POST', '/patients', { body: input }),
     invite: (pid: number | string) => call<Invitation>('POST', `/patients/${enc(pid)}/invitations`),
+    signOutDevices: (pid: number | string) => call<SignedOut>('POST', `/patients/${enc(pid)}/sign-out`),
     patientTrends: (pid: number | string, days: number) => call<Trends>('GET', `/patients/${enc(pid)}/trends`, { query: { days } }),
     patientOutcomes: (pid: number | string) => call<Outcomes>('GET', `/patients/${enc(pid)}/outcomes`),
     patientCheckins: async (pid: number | string, from?: string, to?: string) =>

@@ -280,6 +280,14 @@ export interface Invitation {
   code: string;
   expires_at: string;
   enroll_url: string;
+  /** For an enrolled patient: used, it signs out their other devices. */
+  replaces_devices?: boolean;
+}
+
+/** What signing a patient out everywhere did. */
+export interface SignedOut {
+  tokens: number;
+  push_subscriptions: number;
 }
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';

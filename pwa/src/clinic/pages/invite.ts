@@ -42,6 +42,9 @@ export async function invitationCard(invitation: Invitation): Promise<HTMLElemen
         h('p', null, h('a', { href: invitation.enroll_url, class: 'invite-link' }, invitation.enroll_url)),
         h('div', { class: 'button-row' }, copy, copied),
         h('p', { class: 'field-hint' }, `Valid until ${formatDateTime(invitation.expires_at)}. It works once.`),
+        invitation.replaces_devices
+          ? h('p', { class: 'field-hint' }, 'A new-device invitation: the patient keeps their history and sets a new password; their other devices are signed out.')
+          : null,
       ),
       h('figure', { class: 'qr-figure' }, qrSvg(invitation.enroll_url, `QR code of the invitation link for code ${invitation.code}`), h('figcaption', null, 'Scan with the phone camera')),
     ),

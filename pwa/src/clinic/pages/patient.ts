@@ -441,6 +441,8 @@ export async function renderPatient(app: ClinicApp, ctx: RouteContext): Promise<
         });
     });
     inviteHost.append(message('info', h('p', null, 'This patient has not joined the app yet.'), inviteButton));
+  } else {
+    inviteHost.append(devicesSection(app, pid, inviteHost));
   }
 
   void loadCourse();
@@ -495,4 +497,50 @@ export async function renderPatient(app: ClinicApp, ctx: RouteContext): Promise<
     h('section', { class: 'card' }, h('h2', null, 'Export'), exportsSection(app, pid)),
   ]);
   return page;
+}
+
+/** Lost or new phone: sign the patient out everywhere, and a new-device invitation to come back. */
+function devicesSection(app: ClinicApp, pid: string, host: HTMLElement): HTMLElement {
+  const status = h('p', { role: 'status', class: 'small' });
+  const signOut = h('button', { type: 'button', class: 'button button-secondary' }, 'Sign out all devices');
+  let armed = false;
+  signOut.addEventListener('click', () => {
+    if (!armed) {
+      armed = true;
+      signOut.textContent = 'Confirm: sign out all devices';
+      status.textContent = 'The patient will need a new-device invitation (or their email and password) to sign in again.';
+      return;
+    }
+    signOut.disabled = true;
+    app.api
+      .signOutDevices(pid)
+      .then((done) => {
+        status.textContent = `Signed out: ${done.tokens} sign-in${done.tokens === 1 ? '' : 's'} ended, ${done.push_subscriptions} device${done.push_subscriptions === 1 ? '' : 's'} no longer reminded.`;
+      })
+      .catch((error: unknown) => replaceChildren(status, loadError(error, 'Signing out')))
+      .finally(() => {
+        armed = false;
+        signOut.disabled = false;
+        signOut.textContent = 'Sign out all devices';
+      });
+  });
+  const invite = h('button', { type: 'button', class: 'button button-secondary' }, 'New-device invitation');
+  invite.addEventListener('click', () => {
+    invite.disabled = true;
+    app.api
+      .invite(pid)
+      .then(async (invitation) => host.append(await invitationCard(invitation)))
+      .catch((error: unknown) => replaceChildren(status, loadError(error, 'The invitation')))
+      .finally(() => {
+        invite.disabled = false;
+      });
+  });
+  return h(
+    'details',
+    { class: 'card devices' },
+    h('summary', null, 'Lost or new phone'),
+    h('p', null, 'Sign the patient out on every device (their history stays), then give them a new-device invitation to sign in on the new phone.'),
+    h('div', { class: 'button-row' }, signOut, invite),
+    status,
+  );
 }
