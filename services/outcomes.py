@@ -199,15 +199,19 @@ def patient_trends(
     rows = connection.execute(_TREND_SCORES, period).all()
     session_rows = connection.execute(_TREND_SESSIONS, period).all()
     questionnaire_rows = connection.execute(_TREND_QUESTIONNAIRES, period).all()
-    dates = [row[0] for row in rows]
+    # The scores as columns: the dates, then a column a scale.
+    dates, *columns = list(zip(*rows, strict=True)) or [()] * (1 + len(SCALES))
     # Each day's ISO text once, not once per scale.
     first = start.toordinal()
     iso = list(map(date.isoformat, map(date.fromordinal, range(first, first + days))))
     scales = []
-    for index, (code, scale) in enumerate(SCALES.items(), start=1):
-        result = trends.trend(
-            code, list(zip(dates, (row[index] for row in rows), strict=True)), start, end
-        )
+    for (code, scale), column in zip(SCALES.items(), columns, strict=True):
+        result = trends.trend(code, list(zip(dates, column, strict=True)), start, end)
+        means = result.series.means
+        # Each distinct mean rounded once (round() is the costly part of a point; the 7-day
+        # means of 0-10 scores take a few dozen values).
+        shown: dict[float | None, float | None] = {None: None}
+        shown.update((mean, round(mean, 2)) for mean in set(means) if mean is not None)
         scales.append(
             {
                 "code": code,
@@ -218,14 +222,8 @@ def patient_trends(
                 "change_direction": result.change_direction,
                 "change": _plain(result.change),
                 "points": [
-                    {
-                        "local_date": day,
-                        "value": value,
-                        "mean_7d": None if mean is None else round(mean, 2),
-                    }
-                    for day, value, mean in zip(
-                        iso, result.series.values, result.series.means, strict=True
-                    )
+                    {"local_date": day, "value": value, "mean_7d": shown[mean]}
+                    for day, value, mean in zip(iso, result.series.values, means, strict=True)
                 ],
             }
         )
