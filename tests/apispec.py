@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from api import create_app
 from config import TestingConfig
-from models import Patient, db
+from models import Patient, ReminderDelivery, db
 from services import appointments as appointment_service
 from services import checkins as checkin_service
 from services import questionnaires as questionnaire_service
@@ -167,9 +167,15 @@ def seed_records(world: "World", patient: Patient, actor: "Actor", tag: str) -> 
     alert_id = db.session.scalar(
         text("SELECT id FROM alerts WHERE patient_id = :p ORDER BY id LIMIT 1"), {"p": patient.id}
     )
+    reminder = ReminderDelivery(
+        patient_id=patient.id, local_date=today, kind="daily", status="sent", attempts=1
+    )
+    db.session.add(reminder)
+    db.session.commit()
     return {
         "checkin": checkin.checkin_id,
         "session": session.id,
         "alert": alert_id,
         "appointment": appointment.id,
+        "reminder": reminder.id,
     }

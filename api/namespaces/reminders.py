@@ -111,3 +111,16 @@ class Reminders(Resource):
         args = query_args(ReminderTrailQuerySchema)
         trail = reminder_service.reminder_trail(current_user(), pid, args["limit"])
         return dump(ReminderTrailSchema, trail)
+
+
+@ns.route("/<string:pid>/reminders/<int:delivery_id>/clicked")
+@ns.doc(params=PID)
+class ReminderClicked(Resource):
+    @ns.doc(security="bearer")
+    @ns.response(204, "Recorded (a reminder already marked clicked is unchanged)")
+    @document_problems(ns, 401, 403, 404)
+    @authenticated
+    def post(self, pid, delivery_id):
+        """The patient opened the app from this reminder's notification (the patient)."""
+        reminder_service.record_click(current_user(), pid, delivery_id)
+        return "", 204

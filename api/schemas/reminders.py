@@ -120,6 +120,7 @@ class DeliveryAttemptSchema(StrictSchema):
                 "checked_in",
                 "expired",
                 "gave_up",
+                "clicked",
             ]
         },
     )
@@ -139,6 +140,9 @@ class ReminderDeliverySchema(StrictSchema):
     last_error = fields.String(dump_only=True, allow_none=True)
     created_at = AwareDateTime(dump_only=True)
     sent_at = AwareDateTime(dump_only=True, allow_none=True)
+    clicked_at = AwareDateTime(
+        dump_only=True, allow_none=True, metadata={"description": "When the patient opened it"}
+    )
     next_attempt_at = AwareDateTime(dump_only=True, allow_none=True)
     trail = fields.List(fields.Nested(DeliveryAttemptSchema), dump_only=True)
 

@@ -17,7 +17,7 @@ from services.reminders.subscriptions import (
     save_subscription,
 )
 from services.reminders.tick import TickReport, reminder_message, run_tick
-from services.reminders.trail import PushStatus, ReminderTrail, reminder_trail
+from services.reminders.trail import PushStatus, ReminderTrail, record_click, reminder_trail
 
 __all__ = [
     "PushStatus",
@@ -30,6 +30,7 @@ __all__ = [
     "delete_subscription",
     "get_settings",
     "recompute_next_due",
+    "record_click",
     "reminder_message",
     "reminder_trail",
     "run_tick",

@@ -100,8 +100,11 @@ class _Job:
     message: PushMessage | None = None
 
 
-def reminder_message(kind: str, day: date, questionnaire_due: bool) -> PushMessage:
-    """The notification: fixed words, nothing about the patient (no name, no scores)."""
+def reminder_message(
+    kind: str, day: date, questionnaire_due: bool, delivery_id: int | None = None
+) -> PushMessage:
+    """The notification: fixed words, nothing about the patient (no name, no scores). Its link
+    names the delivery, so the app can record that the patient opened it (`clicked`)."""
     if kind == "followup":
         title = "Your check-in is still open"
         body = "A gentle reminder: today's check-in takes 30 seconds."
@@ -115,7 +118,7 @@ def reminder_message(kind: str, day: date, questionnaire_due: bool) -> PushMessa
     return PushMessage(
         title=title,
         body=body,
-        url="/checkin",
+        url="/checkin" if delivery_id is None else f"/checkin?reminder={delivery_id}",
         tag=f"checkin-{day.isoformat()}",
         topic=f"checkin-{day:%Y%m%d}",
     )
@@ -282,7 +285,10 @@ def _prepare(jobs: list[_Job], now: datetime, report: TickReport) -> list[_Job]:
             report.skipped += 1
             continue
         job.message = reminder_message(
-            job.kind, job.local_date, _questionnaire_due(patients, job.patient_id, now)
+            job.kind,
+            job.local_date,
+            _questionnaire_due(patients, job.patient_id, now),
+            job.delivery_id,
         )
         ready.append(job)
     return ready

@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from models import PushSubscription, ReminderDelivery, User, db
+from models import PushSubscription, ReminderDelivery, User, begin_write, db, utcnow
 from services import audit
-from services.patients import require_staff, resolve_patient
+from services.errors import NotFoundError
+from services.patients import require_patient, require_staff, resolve_patient
 
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 400
@@ -52,3 +53,33 @@ def reminder_trail(actor: User, pid: str | int, limit: int = DEFAULT_LIMIT) -> R
     ).one()
     audit.record_staff_read(actor, patient.id, f"patients/{patient.id}/reminders")
     return ReminderTrail(PushStatus(count, last_success), items)
+
+
+def record_click(
+    actor: User, pid: str | int, delivery_id: int, now: datetime | None = None
+) -> ReminderDelivery:
+    """The patient opened the app from this reminder's notification: a sent reminder becomes
+    `clicked` (once; a second tap changes nothing). Another patient's reminder: 404."""
+    require_patient(actor)
+    now = now or utcnow()
+    patient = resolve_patient(actor, pid)
+    begin_write()
+    delivery = db.session.scalar(
+        select(ReminderDelivery).where(
+            ReminderDelivery.id == delivery_id, ReminderDelivery.patient_id == patient.id
+        )
+    )
+    if delivery is None:
+        raise NotFoundError("Reminder not found.")
+    if delivery.status == "sent":
+        delivery.status = "clicked"
+        delivery.clicked_at = now
+        delivery.trail = [*delivery.trail, {"at": now.isoformat(), "outcome": "clicked"}]
+        audit.record(
+            "reminder.clicked",
+            actor=actor,
+            patient_id=patient.id,
+            resource=f"reminders/{delivery.id}",
+        )
+    db.session.commit()
+    return delivery

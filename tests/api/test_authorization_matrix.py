@@ -104,6 +104,7 @@ def matrix(world: World, make_staff) -> Matrix:
             "session_id": str(target["session"]),
             "appointment_id": str(target["appointment"]),
             "user_id": str(colleague.user.id),
+            "delivery_id": str(target["reminder"]),
         },
         markers=markers,
         visible={

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import func, select
 
-from models import AuditEvent, Patient, PushSubscription, ReminderSettings, db
+from models import AuditEvent, Patient, PushSubscription, ReminderDelivery, ReminderSettings, db
 from services import reminders
 from tests import pushservice
 
@@ -377,3 +377,49 @@ def test_swagger_documents_the_reminder_routes(client):
         assert path in spec["paths"], path
     assert "ReminderSettingsUpdate" in spec["definitions"]
     assert "DeliveryAttempt" in spec["definitions"]
+
+
+def _delivery(patient_id: int, status: str, days_back: int = 0) -> ReminderDelivery:
+    row = ReminderDelivery(
+        patient_id=patient_id,
+        local_date=datetime.now(UTC).date() - timedelta(days=days_back),
+        kind="daily",
+        status=status,
+        attempts=1,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_opening_the_app_from_a_reminder_marks_it_clicked_once(client, world):
+    sent = _delivery(world.patient.id, "sent")
+    failed = _delivery(world.patient.id, "failed", days_back=1)
+    path = f"/api/v1/patients/me/reminders/{sent.id}/clicked"
+
+    assert client.post(path, headers=world.patient_actor.headers).status_code == 204
+    assert client.post(path, headers=world.patient_actor.headers).status_code == 204  # again
+
+    trail = client.get(
+        f"/api/v1/patients/{world.patient.id}/reminders", headers=world.clinician.headers
+    ).json
+    by_id = {r["id"]: r for r in trail["items"]}
+    assert by_id[sent.id]["status"] == "clicked"
+    assert by_id[sent.id]["clicked_at"] is not None
+    assert [a["outcome"] for a in by_id[sent.id]["trail"]] == ["clicked"]
+    failed_path = f"/api/v1/patients/me/reminders/{failed.id}/clicked"
+    assert client.post(failed_path, headers=world.patient_actor.headers).status_code == 204
+    assert db.session.get(ReminderDelivery, failed.id).status == "failed"  # not a delivery
+    clicks = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "reminder.clicked")
+    ).all()
+    assert [e.resource for e in clicks] == [f"reminders/{sent.id}"]
+
+
+def test_another_patients_reminder_cannot_be_marked(client, world):
+    theirs = _delivery(world.other_patient.id, "sent")
+    path = f"/api/v1/patients/me/reminders/{theirs.id}/clicked"
+    assert client.post(path, headers=world.patient_actor.headers).status_code == 404
+    staff = f"/api/v1/patients/{world.other_patient.id}/reminders/{theirs.id}/clicked"
+    assert client.post(staff, headers=world.clinician.headers).status_code == 403
+    assert db.session.get(ReminderDelivery, theirs.id).status == "sent"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from models import CheckIn, CheckInRevision, Clinic, Patient, db
+from models import CheckIn, CheckInRevision, Clinic, Patient, ReminderDelivery, db
 from services.appointments import schedule_appointment
 from tests.e2e.flows import check_in, enroll, invite
 
@@ -75,3 +75,28 @@ def test_home_shows_the_next_visit(live_server, phone, app, make_clinic, make_st
     card = page.locator(".card").filter(has=page.get_by_role("heading", name="Your next visit"))
     expect(card).to_contain_text("Follow-up evaluation:")
     expect(card).to_contain_text("PHQ-9 and GAD-7")
+
+
+def test_opening_a_reminder_link_marks_it_clicked(live_server, phone, app, make_clinic, make_staff):
+    """The notification's link is /checkin?reminder=<id>: the check-in page tells the server."""
+    base, _ = live_server
+    patient, code = invite(make_clinic, make_staff)
+    page = phone.new_page()
+    enroll(page, base, code)
+    reminder = ReminderDelivery(
+        patient_id=patient.id,
+        local_date=datetime.now(ZoneInfo(patient.timezone)).date(),
+        kind="daily",
+        status="sent",
+        attempts=1,
+    )
+    db.session.add(reminder)
+    db.session.commit()
+
+    clicked = f"/reminders/{reminder.id}/clicked"
+    with page.expect_response(lambda r: r.url.endswith(clicked)) as sent:
+        page.goto(f"{base}/checkin?reminder={reminder.id}")
+    assert sent.value.status == 204
+    expect(page.get_by_role("button", name="Submit check-in")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(ReminderDelivery, reminder.id).status == "clicked"

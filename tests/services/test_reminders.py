@@ -107,7 +107,6 @@ def test_each_due_patient_gets_exactly_one_decryptable_reminder_however_often_th
         due = next_reminder_after(start, time.fromisoformat(hhmm), range(7), ZoneInfo(zone))
         payload = received[0].payload
         assert payload["title"] == "Time for your check-in"
-        assert payload["url"] == "/checkin"
         assert set(payload) == {"title", "body", "url", "tag"}
         assert received[0].headers["urgency"] == "normal"
         assert int(received[0].headers["ttl"]) == 12 * 3600
@@ -118,6 +117,7 @@ def test_each_due_patient_gets_exactly_one_decryptable_reminder_however_often_th
             1,
             201,
         )
+        assert payload["url"] == f"/checkin?reminder={row.id}"  # the app records the tap
         assert payload["tag"] == f"checkin-{row.local_date.isoformat()}"
         assert received[0].headers["topic"] == f"checkin-{row.local_date:%Y%m%d}"
         assert due <= row.sent_at < due + timedelta(minutes=7)

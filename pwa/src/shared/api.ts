@@ -268,6 +268,8 @@ export function createApiClient(options: ApiClientOptions) {
     trends: (days: number) => call<Trends>('GET', '/patients/me/trends', { query: { days } }),
 
     reminderSettings: () => call<ReminderSettings>('GET', '/patients/me/reminder-settings'),
+    /** The patient opened the app from this reminder's notification (the clinic sees `clicked`). */
+    reminderOpened: (id: number | string) => call<null>('POST', `/patients/me/reminders/${enc(id)}/clicked`),
     saveReminderSettings: (settings: ReminderSettings) =>
       call<ReminderSettings>('PUT', '/patients/me/reminder-settings', { body: settings }),
     /** The patient's own upcoming visits, soonest first. */

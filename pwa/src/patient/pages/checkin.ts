@@ -210,6 +210,8 @@ export async function renderCheckin(app: PatientApp, ctx: RouteContext): Promise
   const timezone = app.session.user()?.patient?.timezone;
   const today = localDate(timezone);
   const days = Array.from({ length: BACKFILL_DAYS + 1 }, (_, back) => addDays(today, -back));
+  const reminder = ctx.query.get('reminder'); // opened from a reminder's notification
+  if (reminder && /^\d+$/.test(reminder)) void app.api.reminderOpened(reminder).catch(() => undefined);
   const requested = ctx.query.get('date');
   const date = requested && days.includes(requested) ? requested : today;
   const page = h('section', { class: 'page' });
