@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,37 +26,34 @@ _NUMBER_REVISION = (
     .values(revision=bindparam("number"))
     .returning(CheckInRevision)
 )
-_STATEMENTS: dict[str, tuple[Any, Any]] = {}
 
 
-def _statements() -> tuple[Any, Any]:
+@cache
+def _statements(dialect: str) -> tuple[Any, Any]:
     """The two upserts of a submission, built once per dialect (values come as parameters).
 
     The revision is inserted or skipped by (patient, submit_id); the day's row is inserted or
     updated by (patient, local_date), counting its revisions.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect not in _STATEMENTS:
-        revisions = CheckInRevision.__table__
-        insert_revision = (
-            insert_for(revisions)
-            .on_conflict_do_nothing(index_elements=["patient_id", "submit_id"])
-            .returning(revisions.c.id)
-        )
-        table = CheckIn.__table__
-        upsert = insert_for(table)
-        upsert_checkin = upsert.on_conflict_do_update(
-            index_elements=["patient_id", "local_date"],
-            set_={
-                **{name: upsert.excluded[name] for name in _FIELDS if name != "local_date"},
-                "submitted_at": upsert.excluded.submitted_at,
-                "late_entry": upsert.excluded.late_entry,
-                "current_revision_id": upsert.excluded.current_revision_id,
-                "revision": table.c.revision + 1,
-            },
-        ).returning(table.c.id, table.c.revision)
-        _STATEMENTS[dialect] = (insert_revision, upsert_checkin)
-    return _STATEMENTS[dialect]
+    revisions = CheckInRevision.__table__
+    insert_revision = (
+        insert_for(revisions)
+        .on_conflict_do_nothing(index_elements=["patient_id", "submit_id"])
+        .returning(revisions.c.id)
+    )
+    table = CheckIn.__table__
+    upsert = insert_for(table)
+    upsert_checkin = upsert.on_conflict_do_update(
+        index_elements=["patient_id", "local_date"],
+        set_={
+            **{name: upsert.excluded[name] for name in _FIELDS if name != "local_date"},
+            "submitted_at": upsert.excluded.submitted_at,
+            "late_entry": upsert.excluded.late_entry,
+            "current_revision_id": upsert.excluded.current_revision_id,
+            "revision": table.c.revision + 1,
+        },
+    ).returning(table.c.id, table.c.revision)
+    return insert_revision, upsert_checkin
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ def record_checkin(
         raise
     values = {name: data.get(name) for name in _FIELDS}
     values["side_effects"] = values["side_effects"] or []
-    insert_revision, upsert_checkin = _statements()
+    insert_revision, upsert_checkin = _statements(db.session.get_bind().dialect.name)
     revision_id = db.session.scalar(
         insert_revision,
         {
