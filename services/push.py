@@ -259,7 +259,7 @@ def public_key() -> str:
     return vapid_keys().public_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PushTarget:
     """One browser subscription to deliver to."""
 
@@ -289,7 +289,7 @@ class PushMessage:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PushResult:
     subscription_id: int
     outcome: Outcome
