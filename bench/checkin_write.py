@@ -155,7 +155,8 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
                 f"{len(statements)} statements against 2), so on the same cores the rate "
                 f"follows: 0.5 of the floor would need about 1 ms of CPU per request in all, "
                 f"which Flask, flask-restx, marshmallow and the SQLAlchemy ORM (DESIGN's stack) "
-                f"do not reach; this session took the in-process cost from ~7 to ~3 ms."
+                f"do not reach (building statements and schemas once took the in-process cost "
+                f"from ~7 to ~3 ms)."
                 + (
                     " SQLite also serialises writers on its one lock."
                     if dialect == "sqlite"

@@ -293,11 +293,14 @@ def measure(ctx: Context, big: int | None = None) -> list[Result]:
 
 
 def _table(statement: str) -> str:
-    """The table a statement reads or writes: the first FROM or INTO outside parentheses."""
+    """The table a statement reads or writes: the first FROM or INTO outside parentheses (or,
+    when that FROM reads a subquery, the subquery's own)."""
     depth = 0
     words = statement.replace("(", " ( ").replace(")", " ) ").split()
     for index, word in enumerate(words):
         depth += (word == "(") - (word == ")")
         if depth == 0 and word.upper() in ("FROM", "INTO") and index + 1 < len(words):
+            if words[index + 1] == "(":
+                return _table(" ".join(words[index + 2 :]))
             return words[index + 1]
     return ""
