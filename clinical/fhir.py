@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from clinical.daily import DAILY_CODE_SYSTEM, FHIR_CODINGS, LOINC_SYSTEM, SCALES
-from clinical.instruments import INSTRUMENTS, Instrument
+from clinical.instruments import INSTRUMENTS, AnswerOption, Instrument, UnscoredItem
 
 UCUM_SYSTEM = "http://unitsofmeasure.org"
 CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -92,6 +92,7 @@ class QuestionnaireRecord:
     total: int
     severity: str
     submitted_at: datetime
+    difficulty: int | None = None
 
 
 @dataclass(frozen=True)
@@ -187,10 +188,7 @@ def questionnaire_resource(namespace: uuid.UUID, instrument: Instrument) -> dict
     Source: clinical.md "PHQ-9 (depression)", "GAD-7 (anxiety)"; item linkIds are the LOINC item
     codes and the answers the LOINC LA codes.
     """
-    options = [
-        {"valueCoding": _coding(LOINC_SYSTEM, option.loinc, option.text)}
-        for option in instrument.options
-    ]
+    options = [{"valueCoding": _option_coding(option)} for option in instrument.options]
     items = [
         {
             "linkId": item.loinc,
@@ -210,12 +208,9 @@ def questionnaire_resource(namespace: uuid.UUID, instrument: Instrument) -> dict
             "text": extra.text,
             "type": "choice",
             "required": False,
-            "answerOption": [
-                {"valueCoding": _coding(LOINC_SYSTEM, option.loinc, option.text)}
-                for option in extra.options
-            ],
+            "answerOption": [{"valueCoding": _option_coding(option)} for option in extra.options],
         }
-        for extra in instrument.unscored_items
+        for extra in filter(None, [instrument.difficulty_item])
     ]
     return {
         "resourceType": "Questionnaire",
@@ -318,17 +313,20 @@ def questionnaire_resources(
             {
                 "linkId": item.loinc,
                 "text": item.text,
-                "answer": [
-                    {
-                        "valueCoding": _coding(
-                            LOINC_SYSTEM, options[answer].loinc, options[answer].text
-                        )
-                    }
-                ],
+                "answer": [{"valueCoding": _option_coding(options[answer])}],
             }
             for item, answer in answered
         ],
     }
+    difficulty = _difficulty_answer(instrument, response.difficulty)
+    if difficulty is not None:
+        qr["item"].append(
+            {
+                "linkId": difficulty[0].loinc,
+                "text": difficulty[0].text,
+                "answer": [{"valueCoding": _option_coding(difficulty[1])}],
+            }
+        )
 
     def observation(key: str, code: dict[str, Any], **fields: Any) -> dict[str, Any]:
         return {
@@ -360,12 +358,21 @@ def questionnaire_resources(
             f"item-{item.number}",
             {"coding": [_coding(LOINC_SYSTEM, item.loinc)], "text": item.text},
             valueCodeableConcept={
-                "coding": [_coding(LOINC_SYSTEM, options[answer].loinc, options[answer].text)],
+                "coding": [_option_coding(options[answer])],
                 "text": options[answer].text,
             },
         )
         for item, answer in answered
     ]
+    if difficulty is not None:
+        extra, option = difficulty
+        item_observations.append(
+            observation(
+                "difficulty",
+                {"coding": [_coding(LOINC_SYSTEM, extra.loinc)], "text": extra.text},
+                valueCodeableConcept={"coding": [_option_coding(option)], "text": option.text},
+            )
+        )
     panel = observation(
         "panel",
         {
@@ -375,6 +382,23 @@ def questionnaire_resources(
         hasMember=[_ref(total)] + [_ref(o) for o in item_observations],
     )
     return [qr, panel, total, *item_observations]
+
+
+def _difficulty_answer(
+    instrument: Instrument, answer: int | None
+) -> tuple[UnscoredItem, AnswerOption] | None:
+    """The unscored difficulty item (PHQ-9, LOINC 69722-7) and its chosen option, if answered.
+
+    It belongs to the PHQ-9 panel (44249-1) as a member but never to the total.
+    """
+    extra = instrument.difficulty_item
+    if extra is None or answer is None:
+        return None
+    return extra, next(option for option in extra.options if option.value == answer)
+
+
+def _option_coding(option: AnswerOption) -> dict[str, str]:
+    return _coding(LOINC_SYSTEM, option.loinc, option.text)
 
 
 def _side_effect_text(effect: dict[str, str]) -> str:

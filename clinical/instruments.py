@@ -82,7 +82,8 @@ class Instrument:
     bands: tuple[SeverityBand, ...]
     copyright: str
     recall_days: int
-    unscored_items: tuple[UnscoredItem, ...] = ()
+    # The unscored follow-up asked after the items, when the instrument has one.
+    difficulty_item: UnscoredItem | None = None
 
     @property
     def max_total(self) -> int:
@@ -171,7 +172,7 @@ PHQ9 = Instrument(
     ),
     copyright=COPYRIGHT,
     recall_days=14,
-    unscored_items=(PHQ9_DIFFICULTY,),
+    difficulty_item=PHQ9_DIFFICULTY,
 )
 
 GAD7 = Instrument(
@@ -239,6 +240,26 @@ def validate_answers(instrument_code: str, answers: Sequence[int]) -> tuple[int,
         if not ANSWER_MIN <= answer <= ANSWER_MAX:
             raise InvalidAnswers(f"answer to item {number} must be from 0 to 3")
     return tuple(int(answer) for answer in answers)
+
+
+def validate_difficulty(instrument_code: str, difficulty: int | None) -> int | None:
+    """Check the optional answer to the instrument's unscored difficulty item.
+
+    Source: clinical.md "PHQ-9": the follow-up (LOINC 69722-7) is asked of patients who
+    checked off any problem, has four options (0-3) and is never added to the total; the
+    GAD-7 of clinical.md has no such item.
+    """
+    instrument = get_instrument(instrument_code)
+    if difficulty is None:
+        return None
+    if instrument.difficulty_item is None:
+        raise InvalidAnswers(f"{instrument.short_title} has no difficulty item", "difficulty")
+    values = [option.value for option in instrument.difficulty_item.options]
+    if isinstance(difficulty, bool) or difficulty not in values:
+        raise InvalidAnswers(
+            f"the difficulty answer must be from {values[0]} to {values[-1]}", "difficulty"
+        )
+    return int(difficulty)
 
 
 def severity_band(instrument_code: str, total: int) -> SeverityBand:

@@ -25,6 +25,8 @@ class QuestionnaireResponse(Base):
     answers: Mapped[list] = mapped_column(JSON)
     total: Mapped[int]
     severity: Mapped[str] = mapped_column(String(32))
+    # The unscored difficulty follow-up (PHQ-9, LOINC 69722-7), 0-3; None when not answered.
+    difficulty: Mapped[int | None]
     submit_id: Mapped[str] = mapped_column(String(36))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     local_date: Mapped[date] = mapped_column(Date)

@@ -417,6 +417,10 @@ def _seed_questionnaires(
                 answers=answers,
                 total=scored.total,
                 severity=scored.severity,
+                # The unscored difficulty follow-up, asked when any item is above 0.
+                difficulty=(
+                    min(3, scored.total // 7) if instrument == "phq9" and scored.total else None
+                ),
                 submit_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
                 submitted_at=submitted,
                 local_date=local_date,

@@ -156,7 +156,7 @@ CHECKIN_COLUMNS = (
 )  # fmt: skip
 QUESTIONNAIRE_COLUMNS = (
     "local_date", "submitted_at_utc", "submitted_at_local", "timezone", "instrument", "total",
-    "severity", *ITEM_COLUMNS,
+    "severity", *ITEM_COLUMNS, "difficulty",
 )  # fmt: skip
 SESSION_COLUMNS = (
     "session_id", "local_date", "started_at_utc", "started_at_local", "timezone",
@@ -186,7 +186,7 @@ def _questionnaire_rows(patient: Patient) -> Iterator[list[Any]]:
     for q in _questionnaires(patient.id):
         yield [
             q.local_date, *_instants(q.submitted_at, zone), patient.timezone, q.instrument,
-            q.total, q.severity, *_items(q.answers),
+            q.total, q.severity, *_items(q.answers), q.difficulty,
         ]  # fmt: skip
 
 
@@ -287,7 +287,13 @@ def fhir_bundle(actor: User, pid: str | int, now: datetime | None = None) -> Exp
         [fhir.CheckInRecord(**row._asdict()) for row in checkins],
         [
             fhir.QuestionnaireRecord(
-                q.id, q.instrument, list(q.answers), q.total, q.severity, q.submitted_at
+                q.id,
+                q.instrument,
+                list(q.answers),
+                q.total,
+                q.severity,
+                q.submitted_at,
+                q.difficulty,
             )
             for q in _questionnaires(patient.id)
         ],
@@ -323,6 +329,7 @@ CLINIC_COLUMNS = {
     ),
     "questionnaires": (
         "patient", "local_date", "local_time", "instrument", "total", "severity", *ITEM_COLUMNS,
+        "difficulty",
     ),
     "sessions": (
         "patient", "local_date", "local_time", *SESSION_TREATMENT, *VITALS,
@@ -344,6 +351,7 @@ def _clinic_query(kind: str, clinic_id: int) -> Select:
         columns = (
             QuestionnaireResponse.instrument, QuestionnaireResponse.total,
             QuestionnaireResponse.severity, QuestionnaireResponse.answers,
+            QuestionnaireResponse.difficulty,
         )  # fmt: skip
     else:
         model, at = TreatmentSession, TreatmentSession.started_at
@@ -365,7 +373,7 @@ def _clinic_values(kind: str, row: Any) -> list[Any]:
     if kind == "checkins":
         rest[3] = side_effects_cell(rest[3])
     elif kind == "questionnaires":
-        rest = [*rest[:3], *_items(rest[3])]
+        rest = [*rest[:3], *_items(rest[3]), rest[4]]
     else:
         started_at, discharged_at = row[3], rest[-1]
         rest[-2] = side_effects_cell(rest[-2])

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 
 from clinical import schedule
-from clinical.instruments import INSTRUMENTS, InvalidAnswers, score
+from clinical.instruments import INSTRUMENTS, InvalidAnswers, score, validate_difficulty
 from clinical.safety import crisis_resources, has_safety_signal
 from models import (
     Appointment,
@@ -77,6 +77,7 @@ def submit_questionnaire(
     )
     try:
         scored = score(instrument, answers)
+        difficulty = validate_difficulty(instrument, data.get("difficulty"))
     except InvalidAnswers as exc:
         raise InvalidInput({exc.field: [str(exc)]}) from None
     begin_write()
@@ -100,6 +101,7 @@ def submit_questionnaire(
             answers=answers,
             total=scored.total,
             severity=scored.severity,
+            difficulty=difficulty,
             submit_id=submit_id,
             submitted_at=now,
             local_date=now.astimezone(ZoneInfo(patient.timezone)).date(),

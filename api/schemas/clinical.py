@@ -34,6 +34,12 @@ class BandSchema(StrictSchema):
     max = fields.Integer(dump_only=True)
 
 
+class UnscoredItemSchema(StrictSchema):
+    text = fields.String(dump_only=True)
+    loinc = fields.String(dump_only=True)
+    options = fields.List(fields.Nested(AnswerOptionSchema), dump_only=True)
+
+
 class InstrumentSchema(StrictSchema):
     code = fields.String(dump_only=True)
     title = fields.String(dump_only=True)
@@ -45,6 +51,14 @@ class InstrumentSchema(StrictSchema):
     panel_loinc = fields.String(dump_only=True)
     total_loinc = fields.String(dump_only=True)
     copyright = fields.String(dump_only=True)
+    difficulty_item = fields.Nested(
+        UnscoredItemSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "Unscored follow-up asked when any item is above 0 (PHQ-9: 69722-7)"
+        },
+    )
 
 
 class InstrumentListSchema(StrictSchema):
@@ -76,6 +90,16 @@ class QuestionnaireCreateSchema(StrictSchema):
             "description": "One answer 0-3 per item, in item order (9 for PHQ-9, 7 for GAD-7)"
         },
     )
+    difficulty = fields.Integer(
+        strict=True,
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(ANSWER_MIN, ANSWER_MAX),
+        metadata={
+            "description": "The instrument's unscored difficulty item (PHQ-9 only), 0-3; "
+            "never added to the total"
+        },
+    )
 
     @validates_schema
     def _item_count(self, data, **kwargs):
@@ -93,6 +117,7 @@ class QuestionnaireResponseSchema(StrictSchema):
     answers = fields.List(fields.Integer(), dump_only=True)
     total = fields.Integer(dump_only=True)
     severity = fields.String(dump_only=True)
+    difficulty = fields.Integer(dump_only=True, allow_none=True)
     submitted_at = AwareDateTime(dump_only=True)
     local_date = fields.Date(dump_only=True)
     crisis_resources = fields.List(fields.Nested(CrisisResourceSchema), dump_only=True)

@@ -93,11 +93,19 @@ def history(world):
         note="-5",
         self_harm_thoughts=False,
     )
-    for instrument, answers, minute in (("phq9", PHQ9_ANSWERS, 0), ("gad7", GAD7_ANSWERS, 5)):
+    for instrument, answers, difficulty, minute in (
+        ("phq9", PHQ9_ANSWERS, 1, 0),
+        ("gad7", GAD7_ANSWERS, None, 5),
+    ):
         questionnaire_service.submit_questionnaire(
             me.user,
             "me",
-            {"instrument": instrument, "answers": answers, "submit_id": str(uuid.uuid4())},
+            {
+                "instrument": instrument,
+                "answers": answers,
+                "difficulty": difficulty,
+                "submit_id": str(uuid.uuid4()),
+            },
             now=datetime(2025, 3, 9, 2, minute, tzinfo=UTC),
         )
     session_service.record_session(
@@ -150,8 +158,9 @@ def test_fhir_bundle_of_a_known_history_validates_with_the_right_codes_and_value
         "Patient": 1,
         "Questionnaire": 2,
         "QuestionnaireResponse": 2,
-        # 3 check-ins x 3 scores, 1 self-harm answer, PHQ-9 2 + 9, GAD-7 2 + 7, 7 vital signs.
-        "Observation": 9 + 1 + 11 + 9 + 7,
+        # 3 check-ins x 3 scores, 1 self-harm answer, PHQ-9 2 + 9 + its difficulty, GAD-7 2 + 7,
+        # 7 vital signs.
+        "Observation": 9 + 1 + 12 + 9 + 7,
         "Procedure": 1,
     }
     observations = [r for r in by_url.values() if r["resourceType"] == "Observation"]
@@ -171,7 +180,10 @@ def test_fhir_bundle_of_a_known_history_validates_with_the_right_codes_and_value
     total = target(by_url, panel["hasMember"][0])
     assert codes(total["code"]) == {(LOINC, "44261-6")}
     assert total["valueQuantity"]["value"] == 10
-    assert len(panel["hasMember"]) == 10
+    assert len(panel["hasMember"]) == 11
+    difficulty = target(by_url, panel["hasMember"][-1])
+    assert codes(difficulty["code"]) == {(LOINC, "69722-7")}
+    assert difficulty["valueCodeableConcept"]["text"] == "Somewhat difficult"
     assert target(by_url, total["derivedFrom"][0])["resourceType"] == "QuestionnaireResponse"
     (gad7,) = coded(LOINC, "69737-5")
     assert target(by_url, gad7["hasMember"][0])["valueQuantity"]["value"] == 5
@@ -262,6 +274,7 @@ def test_questionnaires_csv(client, history):
         "",
         "",
     ]
+    assert [r["difficulty"] for r in rows] == ["1", ""]
     assert rows[0]["submitted_at_local"] == "2025-03-08T21:00:00-05:00"
     assert rows[0]["local_date"] == "2025-03-08"
 
@@ -373,9 +386,11 @@ def test_clinic_export_is_pseudonymous_and_shifts_each_patients_dates(
 def test_clinic_export_of_questionnaires_and_sessions_has_no_notes(client, history):
     response = client.get(clinic_path("?kind=questionnaires"), headers=history.admin.headers)
     rows = read_csv(response)
-    assert [(r["instrument"], r["total"], r["item_1"], r["item_9"]) for r in rows] == [
-        ("phq9", "10", "2", "0"),
-        ("gad7", "5", "1", ""),
+    assert [
+        (r["instrument"], r["total"], r["item_1"], r["item_9"], r["difficulty"]) for r in rows
+    ] == [
+        ("phq9", "10", "2", "0", "1"),
+        ("gad7", "5", "1", "", ""),
     ]
     response = client.get(
         clinic_path("?kind=sessions&date_shift=false"), headers=history.admin.headers

@@ -71,6 +71,10 @@ def test_instruments_are_served_verbatim_with_codes_and_copyright(client, world)
     assert phq9["copyright"] == gad7["copyright"] == COPYRIGHT
     assert [b["code"] for b in phq9["bands"]][-1] == "severe"
     assert phq9["stem"].startswith("Over the last 2 weeks")
+    assert phq9["difficulty_item"]["loinc"] == "69722-7"
+    assert phq9["difficulty_item"]["text"].startswith("If you checked off any problems")
+    assert [o["text"] for o in phq9["difficulty_item"]["options"]][-1] == "Extremely difficult"
+    assert gad7["difficulty_item"] is None
     assert client.get("/api/v1/instruments").status_code == 401
 
 
@@ -120,6 +124,29 @@ def test_the_highest_phq9_is_severe_and_carries_crisis_resources(client, world):
     )
     assert (created.json["total"], created.json["severity"]) == (27, "severe")
     assert created.json["crisis_resources"]
+
+
+def test_the_phq9_difficulty_answer_is_kept_but_never_scored(client, world):
+    answers = [2, 1, 1, 0, 0, 0, 0, 0, 0]
+    created = client.post(
+        RESPONSES,
+        headers=world.patient_actor.headers,
+        json=submission("phq9", answers, difficulty=3),
+    )
+
+    assert created.status_code == 201, created.json
+    assert (created.json["total"], created.json["difficulty"]) == (4, 3)
+    listed = client.get(
+        f"/api/v1/patients/{world.patient.id}/questionnaire-responses",
+        headers=world.clinician.headers,
+    )
+    assert [item["difficulty"] for item in listed.json["items"]] == [3]
+
+
+def test_the_difficulty_item_may_be_skipped(client, world):
+    created = client.post(RESPONSES, headers=world.patient_actor.headers, json=submission())
+    assert created.status_code == 201
+    assert created.json["difficulty"] is None
 
 
 # --- safety ---------------------------------------------------------------------------------
@@ -222,6 +249,11 @@ def test_the_same_submit_id_from_another_patient_is_theirs(client, world):
         ({"submit_id": "not-a-uuid"}, "submit_id"),
         ({"total": 3}, "total"),
         ({"patient_id": 1}, "patient_id"),
+        ({"difficulty": 4}, "difficulty"),
+        ({"difficulty": -1}, "difficulty"),
+        ({"difficulty": "1"}, "difficulty"),
+        ({"difficulty": True}, "difficulty"),
+        ({"instrument": "gad7", "answers": [1] * 7, "difficulty": 1}, "difficulty"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(client, world, overrides, field):

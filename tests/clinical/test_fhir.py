@@ -208,6 +208,28 @@ def test_questionnaires_follow_the_screening_assessment_pattern(
         assert codes(observation["category"][0]) == {(fhir.CATEGORY_SYSTEM, "survey")}
 
 
+def test_an_answered_difficulty_item_joins_the_panel_but_not_the_total():
+    record = fhir.QuestionnaireRecord(
+        13, "phq9", PHQ9_ANSWERS, 10, "moderate", datetime(2025, 3, 9, 2, 0, tzinfo=UTC), 2
+    )
+    by_url = validate_bundle(build(questionnaires=[record]))
+
+    (response,) = of_type(by_url, "QuestionnaireResponse")
+    assert [i["linkId"] for i in response["item"]] == [i.loinc for i in PHQ9.items] + ["69722-7"]
+    assert response["item"][-1]["answer"][0]["valueCoding"] == {
+        "system": LOINC,
+        "code": "LA6575-0",
+        "display": "Very difficult",
+    }
+    (panel,) = observations_coded(by_url, LOINC, PHQ9.panel_loinc)
+    members = [target(by_url, m) for m in panel["hasMember"]]
+    assert len(members) == 1 + 9 + 1
+    assert members[0]["valueQuantity"]["value"] == 10
+    assert codes(members[-1]["code"]) == {(LOINC, "69722-7")}
+    assert codes(members[-1]["valueCodeableConcept"]) == {(LOINC, "LA6575-0")}
+    assert [target(by_url, d) for d in members[-1]["derivedFrom"]] == [response]
+
+
 def test_questionnaires_reproduce_the_instruments(by_url):
     questionnaires = {q["name"]: q for q in of_type(by_url, "Questionnaire")}
     assert set(questionnaires) == {"PHQ9", "GAD7"}

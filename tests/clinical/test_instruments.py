@@ -13,6 +13,7 @@ from clinical.instruments import (
     score,
     severity_band,
     validate_answers,
+    validate_difficulty,
 )
 
 # Expected values restated from shared/reference/clinical.md, independently of the code.
@@ -65,7 +66,8 @@ def test_phq9_items_and_codes_are_verbatim() -> None:
 
 
 def test_phq9_difficulty_item_is_kept_unscored() -> None:
-    (difficulty,) = PHQ9.unscored_items
+    difficulty = PHQ9.difficulty_item
+    assert difficulty is not None
     assert difficulty.loinc == "69722-7"
     assert difficulty.text.startswith("If you checked off any problems, how difficult")
     assert [option.text for option in difficulty.options] == [
@@ -74,7 +76,25 @@ def test_phq9_difficulty_item_is_kept_unscored() -> None:
         "Very difficult",
         "Extremely difficult",
     ]
-    assert GAD7.unscored_items == ()
+    assert GAD7.difficulty_item is None
+
+
+@pytest.mark.parametrize("answer", [None, 0, 1, 2, 3])
+def test_phq9_difficulty_answers_are_none_or_an_option(answer) -> None:
+    assert validate_difficulty("phq9", answer) == answer
+
+
+@pytest.mark.parametrize("answer", [-1, 4, True])
+def test_phq9_difficulty_answer_outside_the_options_is_refused(answer) -> None:
+    with pytest.raises(InvalidAnswers) as raised:
+        validate_difficulty("phq9", answer)
+    assert raised.value.field == "difficulty"
+
+
+def test_gad7_refuses_a_difficulty_answer_but_not_its_absence() -> None:
+    assert validate_difficulty("gad7", None) is None
+    with pytest.raises(InvalidAnswers, match="GAD-7 has no difficulty item"):
+        validate_difficulty("gad7", 1)
 
 
 def test_gad7_items_and_codes_are_verbatim() -> None:

@@ -1,12 +1,22 @@
 """A new patient on a phone-sized Chromium: enrol from the link, check in, and go offline."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
-from models import CheckIn, CheckInRevision, Clinic, Patient, ReminderDelivery, db
+from models import (
+    Alert,
+    CheckIn,
+    CheckInRevision,
+    Clinic,
+    Patient,
+    QuestionnaireResponse,
+    ReminderDelivery,
+    db,
+)
 from services.appointments import schedule_appointment
 from tests.e2e.flows import check_in, enroll, invite
 
@@ -100,3 +110,59 @@ def test_opening_a_reminder_link_marks_it_clicked(live_server, phone, app, make_
     expect(page.get_by_role("button", name="Submit check-in")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(ReminderDelivery, reminder.id).status == "clicked"
+
+
+def _answer(page, choice: str, button: str) -> None:
+    page.get_by_role("radio", name=choice, exact=True).check()
+    page.get_by_role("button", name=button).click()
+
+
+def test_baseline_questionnaires_one_item_a_screen_with_crisis_help_and_difficulty(
+    live_server, phone, app, make_clinic, make_staff
+):
+    base, _ = live_server
+    patient, code = invite(make_clinic, make_staff)
+    page = phone.new_page()
+    enroll(page, base, code)
+    page.goto(f"{base}/questionnaire")
+
+    expect(page.get_by_text("question 1 of 9")).to_be_visible()
+    expect(page.get_by_text("Copyright © Pfizer Inc.")).to_be_visible()
+    _answer(page, "Several days", "Next")
+    for _ in range(7):
+        _answer(page, "Not at all", "Next")
+    expect(page.get_by_text("question 9 of 9")).to_be_visible()
+    # Item 9 above 0: crisis help opens the moment it is chosen, decided on the phone.
+    page.get_by_role("radio", name="Several days", exact=True).check()
+    crisis = page.get_by_role("dialog")
+    expect(crisis.get_by_role("heading", name="You are not alone")).to_be_visible()
+    expect(crisis.get_by_role("link", name=re.compile("^Call 988"))).to_be_visible()
+    crisis.get_by_role("button", name="Close").click()
+    page.get_by_role("button", name="Next").click()
+
+    # The unscored difficulty item follows because items were answered above 0.
+    expect(page.get_by_text("one last question")).to_be_visible()
+    expect(page.get_by_text("If you checked off any problems")).to_be_visible()
+    _answer(page, "Very difficult", "Submit answers")
+
+    expect(page.get_by_text("question 1 of 7")).to_be_visible()  # the GAD-7 comes next
+    for _ in range(6):
+        _answer(page, "Not at all", "Next")
+    _answer(page, "Not at all", "Submit answers")  # all 0: no difficulty screen
+    expect(page.get_by_role("heading", name="Thank you. Your answers are saved.")).to_be_visible()
+
+    db.session.rollback()
+    stored = {
+        r.instrument: r
+        for r in db.session.scalars(
+            select(QuestionnaireResponse).where(QuestionnaireResponse.patient_id == patient.id)
+        )
+    }
+    assert (stored["phq9"].total, stored["phq9"].answers[8], stored["phq9"].difficulty) == (
+        2,
+        1,
+        2,
+    )
+    assert (stored["gad7"].total, stored["gad7"].difficulty) == (0, None)
+    [alert] = db.session.scalars(select(Alert).where(Alert.patient_id == patient.id))
+    assert (alert.kind, alert.severity) == ("urgent", "urgent")

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysSinceEnrolment, durabilityText, percent, signed, trendWords, who } from './format';
+import { daysSinceEnrolment, difficultyText, durabilityText, percent, signed, trendWords, who } from './format';
+import type { Instrument } from '../shared/types';
 
 describe('trendWords', () => {
   it('says improving or worsening whatever the direction, with the arrow the number moves', () => {
@@ -55,5 +56,24 @@ describe('daysSinceEnrolment', () => {
     expect(daysSinceEnrolment('2026-07-28T15:00:00+00:00', null, '2026-11-24')).toBe(120);
     expect(daysSinceEnrolment(null, '2026-11-23T00:00:00+00:00', '2026-11-24')).toBe(7);
     expect(daysSinceEnrolment('2000-01-01T00:00:00+00:00', null, '2026-11-24')).toBe(3660);
+  });
+});
+
+describe('difficultyText', () => {
+  const options = ['Not difficult at all', 'Somewhat difficult', 'Very difficult', 'Extremely difficult'].map((text, value) => ({ value, text }));
+  const base = { title: '', stem: '', items: [], options: [], copyright: '' };
+  const instruments: Instrument[] = [
+    { ...base, code: 'phq9', difficulty_item: { text: 'If you checked off any problems, how difficult …', options } },
+    { ...base, code: 'gad7', difficulty_item: null },
+  ];
+
+  it("gives the PHQ-9's answer in the form's words, or says it was skipped", () => {
+    expect(difficultyText(instruments, { instrument: 'phq9', difficulty: 2 })).toBe('Very difficult');
+    expect(difficultyText(instruments, { instrument: 'phq9', difficulty: null })).toBe('Not answered');
+  });
+
+  it('says n/a where the instrument has no such item or is unknown', () => {
+    expect(difficultyText(instruments, { instrument: 'gad7', difficulty: null })).toBe('n/a');
+    expect(difficultyText([], { instrument: 'phq9', difficulty: 1 })).toBe('n/a');
   });
 });

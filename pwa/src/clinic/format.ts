@@ -3,7 +3,7 @@
  * clinical terms (improving/worsening, never up/down), bands, outcomes,
  * durability, who did what. Pure functions: no DOM, unit-tested.
  */
-import type { Direction, DurabilityStatus, ScaleTrend } from '../shared/types';
+import type { Direction, DurabilityStatus, Instrument, QuestionnaireResponse, ScaleTrend } from '../shared/types';
 
 export const ATTENTION_LABELS: Record<string, string> = {
   urgent_alert: 'Urgent alert',
@@ -150,6 +150,18 @@ export const ROUTES: readonly { value: string; label: string }[] = [
   { value: 'oral', label: 'Oral' },
   { value: 'sublingual', label: 'Sublingual' },
 ];
+
+/**
+ * The answer to an instrument's unscored difficulty item in the instrument's own
+ * words ("Very difficult"); "Not answered" when skipped, "n/a" when the
+ * instrument has none or the definitions could not be loaded.
+ */
+export function difficultyText(instruments: readonly Instrument[], response: Pick<QuestionnaireResponse, 'instrument' | 'difficulty'>): string {
+  const item = instruments.find((instrument) => instrument.code === response.instrument)?.difficulty_item;
+  if (!item) return 'n/a';
+  if (response.difficulty === null || response.difficulty === undefined) return 'Not answered';
+  return item.options.find((option) => option.value === response.difficulty)?.text ?? String(response.difficulty);
+}
 
 export function modalityLabel(code: string | null | undefined): string {
   return MODALITIES.find((m) => m.value === code)?.label ?? humanise(code);

@@ -85,6 +85,13 @@ export interface InstrumentOption {
   loinc?: string | null;
 }
 
+/** A question asked after the items and never scored (PHQ-9's difficulty item, LOINC 69722-7). */
+export interface UnscoredItem {
+  text: string;
+  loinc?: string | null;
+  options: InstrumentOption[];
+}
+
 export interface Instrument {
   code: InstrumentCode;
   title: string;
@@ -95,6 +102,8 @@ export interface Instrument {
   items: InstrumentItem[];
   options: InstrumentOption[];
   copyright: string;
+  /** Asked when any item is above 0; optional for the patient; null for GAD-7. */
+  difficulty_item?: UnscoredItem | null;
 }
 
 export interface DueQuestionnaire {
@@ -108,6 +117,8 @@ export interface QuestionnaireInput {
   submit_id: string;
   instrument: InstrumentCode;
   answers: number[];
+  /** The unscored difficulty item's answer (0-3), null when skipped or not asked. */
+  difficulty?: number | null;
 }
 
 export interface QuestionnaireResponse {
@@ -116,6 +127,7 @@ export interface QuestionnaireResponse {
   answers: number[];
   total: number;
   severity: string;
+  difficulty?: number | null;
   submitted_at: string;
   /** The patient's local date of the answer. */
   local_date?: string;

@@ -27,6 +27,7 @@ import type { ChartSession, CourseChart } from '../course-chart';
 import {
   bloodPressure,
   daysSinceEnrolment,
+  difficultyText,
   durabilityText,
   formatDateTime,
   humanise,
@@ -140,12 +141,12 @@ function durabilitySection(outcomes: Outcomes, sessionIds: Set<string>): HTMLEle
   );
 }
 
-function questionnaireHistory(responses: QuestionnaireResponse[]): HTMLElement {
+function questionnaireHistory(responses: QuestionnaireResponse[], instruments: Instrument[]): HTMLElement {
   if (responses.length === 0) return h('p', null, 'No questionnaires answered yet.');
   const sorted = [...responses].sort((a, b) => b.submitted_at.localeCompare(a.submitted_at));
   return dataTable(
     'Questionnaire history, newest first',
-    ['Date', 'Questionnaire', 'Total', 'Band', 'Item 9 (thoughts of self-harm)'],
+    ['Date', 'Questionnaire', 'Total', 'Band', 'Item 9 (thoughts of self-harm)', 'Difficulty (not scored)'],
     sorted.map((r) => {
       const item9 = r.instrument === 'phq9' ? r.answers[8] : undefined;
       return [
@@ -154,6 +155,7 @@ function questionnaireHistory(responses: QuestionnaireResponse[]): HTMLElement {
         String(r.total),
         tag(humanise(r.severity), `band-${r.severity}`),
         item9 === undefined ? h('span', { class: 'muted' }, 'n/a') : item9 > 0 ? tag(`Yes: ${item9} of 3`, 'urgent') : 'No (0)',
+        difficultyText(instruments, r),
       ];
     }),
   );
@@ -401,8 +403,8 @@ export async function renderPatient(app: ClinicApp, ctx: RouteContext): Promise<
       replaceChildren(outcomesHost, loadError(error, 'Outcomes'));
       durabilityHost.replaceChildren();
     });
-  void questionnairesP.then(
-    (responses) => replaceChildren(questionnairesHost, questionnaireHistory(responses)),
+  void Promise.all([questionnairesP, instrumentsP]).then(
+    ([responses, instruments]) => replaceChildren(questionnairesHost, questionnaireHistory(responses, instruments)),
     (error: unknown) => replaceChildren(questionnairesHost, loadError(error, 'The questionnaire history')),
   );
   void remindersP.then(

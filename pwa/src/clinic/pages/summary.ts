@@ -8,12 +8,13 @@ import { ApiError } from '../../shared/api';
 import { formatDate, localDate } from '../../shared/dates';
 import { h, message } from '../../shared/dom';
 import type { RouteContext } from '../../shared/router';
-import type { Summary } from '../../shared/types';
+import type { Instrument, Summary } from '../../shared/types';
 import { INSTRUMENT_NAMES, sideEffectLabel } from '../../shared/vocab';
 import type { ClinicApp } from '../app';
 import {
   bloodPressure,
   DIRECTION_TEXT,
+  difficultyText,
   durabilityText,
   formatDateTime,
   humanise,
@@ -35,7 +36,7 @@ function improvementWords(value: number | null): string {
   return `${signed(value)} (${value > 0 ? 'better' : 'worse'})`;
 }
 
-function summaryBody(summary: Summary, me: number | string | undefined): HTMLElement {
+function summaryBody(summary: Summary, instruments: Instrument[], me: number | string | undefined): HTMLElement {
   const section = (title: string, ...children: (Node | null)[]) => h('section', { class: 'summary-section' }, h('h2', null, title), ...children);
   const sessions = summary.sessions;
   return h(
@@ -76,13 +77,14 @@ function summaryBody(summary: Summary, me: number | string | undefined): HTMLEle
         ? h('p', null, 'None answered in this period.')
         : dataTable(
             'Questionnaires',
-            ['Date', 'Questionnaire', 'Total', 'Band', 'Item 9'],
+            ['Date', 'Questionnaire', 'Total', 'Band', 'Item 9', 'Difficulty'],
             summary.questionnaires.map((q) => [
               day(q.local_date ?? q.submitted_at.slice(0, 10)),
               INSTRUMENT_NAMES[q.instrument] ?? q.instrument,
               String(q.total),
               humanise(q.severity),
               q.instrument === 'phq9' ? ((q.answers[8] ?? 0) > 0 ? `Yes (${q.answers[8]})` : 'No') : 'n/a',
+              difficultyText(instruments, q),
             ]),
           ),
     ),
@@ -150,6 +152,8 @@ export async function renderSummary(app: ClinicApp, ctx: RouteContext): Promise<
   const since = ctx.query.get('since') ?? undefined;
   const page = h('section', { class: 'page page-wide summary-page' });
   let summary: Summary;
+  // Only to word the difficulty answers; the summary stands without them.
+  const instrumentsP = app.api.instruments().catch(() => [] as Instrument[]);
   try {
     summary = await app.api.summary(pid, since);
   } catch (error) {
@@ -183,7 +187,7 @@ export async function renderSummary(app: ClinicApp, ctx: RouteContext): Promise<
       { class: 'lead summary-meta' },
       [patient.external_id, `${day(summary.since)} to ${day(summary.until)}`, `printed ${formatDateTime(new Date().toISOString())}`].filter(Boolean).join(' · '),
     ),
-    summaryBody(summary, app.session.user()?.id),
+    summaryBody(summary, await instrumentsP, app.session.user()?.id),
   );
   return page;
 }

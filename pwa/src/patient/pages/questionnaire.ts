@@ -2,6 +2,8 @@
  * "/questionnaire": PHQ-9 and GAD-7 when due, one item per screen, verbatim
  * from GET /instruments with the copyright line. A PHQ-9 item 9 answer of 1
  * or more opens crisis help the moment it is chosen (decided on the device).
+ * The PHQ-9's unscored difficulty item follows the items when any was answered
+ * above 0, as on the paper form; it is optional.
  */
 import { ApiError } from '../../shared/api';
 import { focusTarget, h, message, replaceChildren, uid } from '../../shared/dom';
@@ -81,6 +83,7 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
   let instrumentIndex = 0;
   let itemIndex = 0;
   let answers: (number | null)[] = [];
+  let difficulty: number | null = null;
   let crisisShown = false;
   let anySignal = false;
   const sent: string[] = [];
@@ -90,7 +93,13 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
     itemIndex = 0;
     const instrument = queue[index];
     answers = instrument ? instrument.items.map(() => null) : [];
+    difficulty = null;
     crisisShown = false;
+  }
+
+  /** "If you checked off any problems": asked only after an item above 0. */
+  function asksDifficulty(instrument: Instrument): boolean {
+    return Boolean(instrument.difficulty_item) && answers.some((answer) => (answer ?? 0) > 0);
   }
 
   function showFinished(failures: string[]): void {
@@ -118,7 +127,12 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
     const complete = answers.map((answer) => answer ?? 0);
     const signal = questionnaireHasSafetySignal(instrument.code, complete);
     anySignal ||= signal;
-    const outcome = await app.submit('questionnaire', { instrument: instrument.code, answers: complete }, signal);
+    const payload = {
+      instrument: instrument.code,
+      answers: complete,
+      difficulty: asksDifficulty(instrument) ? difficulty : null,
+    };
+    const outcome = await app.submit('questionnaire', payload, signal);
     const name = INSTRUMENT_NAMES[instrument.code] ?? instrument.title;
     if (outcome.outcome === 'accepted') sent.push(`${name}: sent to your care team.`);
     else if (outcome.outcome === 'queued') sent.push(`${name}: saved on this phone; it will be sent when you are back online.`);
@@ -130,24 +144,31 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
   function renderItem(): void {
     const instrument = queue[instrumentIndex];
     if (!instrument) return;
-    const item = instrument.items[itemIndex];
+    const followUp = itemIndex === instrument.items.length ? instrument.difficulty_item : undefined;
+    const item = followUp ?? instrument.items[itemIndex];
     if (!item) return;
+    const options = followUp ? followUp.options : instrument.options;
+    const current = followUp ? difficulty : answers[itemIndex];
     const stemId = uid('stem');
     const errorBox = h('div', { class: 'form-messages' });
     const groupName = uid('answer');
-    const radios = instrument.options.map((option) =>
+    const radios = options.map((option) =>
       h('input', {
         type: 'radio',
         name: groupName,
         value: option.value,
         id: `${groupName}-${option.value}`,
-        checked: answers[itemIndex] === option.value,
+        checked: current === option.value,
       }),
     );
     for (const radio of radios) {
       radio.addEventListener('change', () => {
-        answers[itemIndex] = Number(radio.value);
         errorBox.replaceChildren();
+        if (followUp) {
+          difficulty = Number(radio.value);
+          return;
+        }
+        answers[itemIndex] = Number(radio.value);
         if (
           !crisisShown &&
           itemIndex === PHQ9_SUICIDALITY_INDEX &&
@@ -158,7 +179,7 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
         }
       });
     }
-    const last = itemIndex === instrument.items.length - 1;
+    const last = itemIndex === instrument.items.length - (asksDifficulty(instrument) ? 0 : 1);
     const back = h('button', { type: 'button', class: 'button button-secondary' }, 'Back');
     back.addEventListener('click', () => {
       if (itemIndex > 0) {
@@ -170,13 +191,19 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
     const legend = h('legend', { class: 'item-text' }, item.text);
     replaceChildren(
       form,
-      h('p', { class: 'progress' }, `${instrument.title}: question ${itemIndex + 1} of ${instrument.items.length}`),
-      h('p', { id: stemId, class: 'stem' }, instrument.stem),
+      h(
+        'p',
+        { class: 'progress' },
+        followUp
+          ? `${instrument.title}: one last question`
+          : `${instrument.title}: question ${itemIndex + 1} of ${instrument.items.length}`,
+      ),
+      h('p', { id: stemId, class: 'stem' }, followUp ? 'This question is optional and does not change your score.' : instrument.stem),
       h(
         'fieldset',
         { class: 'options', 'aria-describedby': stemId },
         legend,
-        instrument.options.map((option, index) =>
+        options.map((option, index) =>
           h('label', { class: 'choice choice-block', for: `${groupName}-${option.value}` }, radios[index], option.text),
         ),
       ),
@@ -186,7 +213,7 @@ export async function renderQuestionnaire(app: PatientApp, ctx: RouteContext): P
     );
     form.onsubmit = (event) => {
       event.preventDefault();
-      if (answers[itemIndex] === null || answers[itemIndex] === undefined) {
+      if (!followUp && (answers[itemIndex] === null || answers[itemIndex] === undefined)) {
         replaceChildren(errorBox, message('error', 'Choose one answer to go on.'));
         radios[0]?.focus();
         return;
