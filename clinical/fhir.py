@@ -1,6 +1,7 @@
 """A patient's record as FHIR R4 resources: pure mapping from plain records to JSON dicts.
 
-Source: shared/reference/clinical.md "FHIR R4 mapping" (daily scores as survey Observations;
+Source: shared/reference/clinical.md "FHIR R4 mapping" (daily scores, and the check-in's
+side effects and note, as survey Observations;
 PHQ-9/GAD-7 as a QuestionnaireResponse plus a panel Observation with `hasMember` and
 `derivedFrom`, the US Core screening-assessment pattern; sessions as a Procedure with
 vital-signs Observations). No database, no Flask, no clock: callers pass `timestamp`.
@@ -34,6 +35,17 @@ SELF_HARM_CODING = (
     "self_harm_thoughts",
     "Thoughts of hurting yourself, self-reported on the daily check-in (yes/no)",
 )
+
+SIDE_EFFECT_CODING = (
+    DAILY_CODE_SYSTEM,
+    "side_effect",
+    "Side effect, self-reported on the daily check-in, with its severity",
+)
+NOTE_CODING = (DAILY_CODE_SYSTEM, "note", "Note written by the patient on the daily check-in")
+SEVERITY_CODING = (DAILY_CODE_SYSTEM, "side_effect_severity", "Severity of the side effect")
+# FHIR's condition-severity value set (SNOMED CT qualifier values).
+SNOMED_SYSTEM = "http://snomed.info/sct"
+SEVERITY_SNOMED = {"mild": "255604002", "moderate": "6736007", "severe": "24484000"}
 
 SCORE_UNIT = {"unit": "{score}", "system": UCUM_SYSTEM, "code": "{score}"}
 MMHG = {"unit": "mmHg", "system": UCUM_SYSTEM, "code": "mm[Hg]"}
@@ -82,6 +94,8 @@ class CheckInRecord:
     pain: int
     late_entry: bool = False
     self_harm_thoughts: bool | None = None
+    side_effects: Sequence[dict[str, str]] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,8 +249,9 @@ def questionnaire_url(instrument_code: str) -> str:
 def daily_observations(
     namespace: uuid.UUID, patient: dict[str, Any], timezone: str, checkin: CheckInRecord
 ) -> list[dict[str, Any]]:
-    """One survey Observation per daily score (mood, anxiety, pain) of a check-in, and one for
-    the self-harm question when it was answered.
+    """One survey Observation per daily score (mood, anxiety, pain) of a check-in, one for
+    the self-harm question when it was answered, one per side effect reported (its severity a
+    component coded as FHIR's condition-severity value set) and one for the patient's note.
 
     Source: clinical.md "FHIR R4 mapping" (pain LOINC 72514-3, mood and anxiety in the local
     code system of clinical.daily). A late entry describes an earlier day: its effective time
@@ -280,6 +295,32 @@ def daily_observations(
                 valueBoolean=checkin.self_harm_thoughts,
             )
         )
+    for index, effect in enumerate(checkin.side_effects):
+        severity = effect["severity"]
+        observations.append(
+            observation(
+                f"side-effect-{index}",
+                SIDE_EFFECT_CODING,
+                "Side effect",
+                valueCodeableConcept={
+                    "coding": [_coding(SIDE_EFFECT_SYSTEM, effect["name"])],
+                    "text": effect["name"].replace("_", " "),
+                },
+                component=[
+                    {
+                        "code": {"coding": [_coding(*SEVERITY_CODING)]},
+                        "valueCodeableConcept": {
+                            "coding": [
+                                _coding(SNOMED_SYSTEM, SEVERITY_SNOMED[severity], severity.title())
+                            ],
+                            "text": severity,
+                        },
+                    }
+                ],
+            )
+        )
+    if checkin.note:
+        observations.append(observation("note", NOTE_CODING, "Note", valueString=checkin.note))
     return observations
 
 

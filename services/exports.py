@@ -271,6 +271,8 @@ def fhir_bundle(actor: User, pid: str | int, now: datetime | None = None) -> Exp
             CheckIn.pain,
             CheckIn.late_entry,
             CheckIn.self_harm_thoughts,
+            CheckIn.side_effects,
+            CheckIn.note,
         )
         .where(CheckIn.patient_id == patient.id)
         .order_by(CheckIn.local_date)

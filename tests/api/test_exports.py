@@ -158,9 +158,9 @@ def test_fhir_bundle_of_a_known_history_validates_with_the_right_codes_and_value
         "Patient": 1,
         "Questionnaire": 2,
         "QuestionnaireResponse": 2,
-        # 3 check-ins x 3 scores, 1 self-harm answer, PHQ-9 2 + 9 + its difficulty, GAD-7 2 + 7,
-        # 7 vital signs.
-        "Observation": 9 + 1 + 12 + 9 + 7,
+        # 3 check-ins x 3 scores, 1 self-harm answer, 2 side effects, 3 notes, PHQ-9 2 + 9 + its
+        # difficulty, GAD-7 2 + 7, 7 vital signs.
+        "Observation": 9 + 1 + 2 + 3 + 12 + 9 + 7,
         "Procedure": 1,
     }
     observations = [r for r in by_url.values() if r["resourceType"] == "Observation"]
@@ -176,6 +176,17 @@ def test_fhir_bundle_of_a_known_history_validates_with_the_right_codes_and_value
         "2025-03-11",
     ]
     assert [o["valueQuantity"]["value"] for o in coded(checkin_system(), "mood")] == [3, 6, 7]
+    side_effects = coded(checkin_system(), "side_effect")
+    assert [
+        (
+            o["valueCodeableConcept"]["coding"][0]["code"],
+            o["component"][0]["valueCodeableConcept"]["text"],
+        )
+        for o in side_effects
+    ] == [("nausea", "mild"), ("headache", "severe")]
+    assert {o["effectiveDateTime"] for o in side_effects} == {"2025-03-08T20:30:00-05:00"}
+    notes = [o["valueString"] for o in coded(checkin_system(), "note")]
+    assert notes == [NOTE, '=HYPERLINK("http://evil.example","x")', "-5"]
     (panel,) = coded(LOINC, "44249-1")
     total = target(by_url, panel["hasMember"][0])
     assert codes(total["code"]) == {(LOINC, "44261-6")}
