@@ -9,8 +9,6 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import accumulate, repeat
-from operator import ge, sub, truediv
 from typing import Literal
 
 from clinical._series import EPSILON, by_date, window_mean
@@ -204,28 +202,6 @@ def change_direction(
     )
 
 
-def _trend_of(scale: str, series: DailyMeans, threshold: float) -> Trend:
-    """The trend of `scale` given its series: the direction reads the series' own means of the
-    period's first and last 7 days (the trailing means of its 7th and last days)."""
-    direction = daily_scale(scale).direction
-    if len(series.means) < 2 * MEAN_WINDOW_DAYS:
-        moved: tuple[ChangeDirection, float | None, float | None, float | None] = (
-            "insufficient_data",
-            None,
-            None,
-            None,
-        )
-    else:
-        first_week = MEAN_WINDOW_DAYS - 1
-        moved = _direction(
-            direction,
-            (series.means[first_week], series.counts[first_week]),
-            (series.means[-1], series.counts[-1]),
-            threshold,
-        )
-    return Trend(scale, direction, series, *moved, threshold)
-
-
 def trend(
     scale: str,
     values: Sequence[tuple[date, float | None]],
@@ -242,78 +218,22 @@ def trend(
     """
     if end < start:
         raise ValueError("a trend period must end on or after its start")
-    series = _trailing_means(_scores(values), start, end, MEAN_WINDOW_DAYS)
-    return _trend_of(scale, series, threshold)
-
-
-# The whole scores as the floats a series holds (one float object each, not one a day).
-_AS_FLOAT = {score: float(score) for score in range(SCALE_MIN, SCALE_MAX + 1)}
-
-
-def _whole_scores_in_range(column: Sequence[object]) -> bool:
-    """True when every score is an int (not a bool) from SCALE_MIN to SCALE_MAX, as stored
-    check-ins are."""
-    return set(map(type, column)) == {int} and SCALE_MIN <= min(column) <= max(column) <= SCALE_MAX
-
-
-def trends_by_column(
-    scales: Sequence[str],
-    dates: Sequence[date],
-    columns: Sequence[Sequence[float | None]],
-    start: date,
-    end: date,
-    threshold: float = STABLE_THRESHOLD,
-) -> list[Trend]:
-    """`[trend(scale, list(zip(dates, column)), start, end) for each scale and its column]`,
-    equal Trends, from scores as a query returns them: one column of dates and a column of
-    scores a scale.
-
-    When the dates are distinct plain dates of the window (from 6 days before `start` to `end`)
-    and a column's scores are all ints in range (as stored check-ins are), the dates are placed
-    once for every scale and a window's sum is the difference of two running totals: whole
-    numbers, so exact, the same floats as summing each window. Anything else is `trend`'s.
-    """
-    if end < start:
-        raise ValueError("a trend period must end on or after its start")
-    lead = MEAN_WINDOW_DAYS - 1
-    base = start.toordinal() - lead
-    size = (end - start).days + 1 + lead
-    slots = range(size)
-    gather: list[int] = []
-    in_period: list[int] = []
-    counts: list[int] = []
-    placed = bool(dates) and set(map(type, dates)) == {date} and len(set(dates)) == len(dates)
-    if placed:
-        positions = list(map(sub, map(date.toordinal, dates), repeat(base)))
-        placed = min(positions) >= 0 and max(positions) < size
-    if placed:
-        # Each day of the window's index in the columns, -1 when not rated (the one past a
-        # column's end); how many days each window rated is the same for every whole column.
-        index = dict(zip(positions, range(len(positions)), strict=True))
-        gather = list(map(index.get, slots, repeat(-1)))
-        in_period = gather[lead:]  # the period's days
-        rated = list(accumulate(map(ge, gather, repeat(0)), initial=0))
-        counts = list(map(sub, rated[MEAN_WINDOW_DAYS:], rated))
-    result = []
-    for scale, column in zip(scales, columns, strict=True):
-        if len(column) != len(dates):
-            raise ValueError("each scale needs one score a date")
-        if not (placed and _whole_scores_in_range(column)):
-            pairs = list(zip(dates, column, strict=True))
-            result.append(trend(scale, pairs, start, end, threshold))
-            continue
-        scores: list[float | None] = [*map(_AS_FLOAT.__getitem__, column), None]
-        values = list(map(scores.__getitem__, in_period))
-        scores[-1] = 0.0  # an unrated day adds nothing to the running total
-        totals = list(accumulate(map(scores.__getitem__, gather), initial=0.0))
-        sums = map(sub, totals[MEAN_WINDOW_DAYS:], totals)
-        means: list[float | None]
-        if min(counts) > 0:
-            means = list(map(truediv, sums, counts))
-        else:
-            means = [
-                total / count if count else None for total, count in zip(sums, counts, strict=True)
-            ]
-        series = DailyMeans(start, values, means, counts[:])
-        result.append(_trend_of(scale, series, threshold))
-    return result
+    scores = _scores(values)
+    direction = daily_scale(scale).direction
+    series = _trailing_means(scores, start, end, MEAN_WINDOW_DAYS)
+    if len(series.means) < 2 * MEAN_WINDOW_DAYS:
+        moved: tuple[ChangeDirection, float | None, float | None, float | None] = (
+            "insufficient_data",
+            None,
+            None,
+            None,
+        )
+    else:
+        first_week = MEAN_WINDOW_DAYS - 1
+        moved = _direction(
+            direction,
+            (series.means[first_week], series.counts[first_week]),
+            (series.means[-1], series.counts[-1]),
+            threshold,
+        )
+    return Trend(scale, direction, series, *moved, threshold)

@@ -1,16 +1,14 @@
 """Outcomes against baseline, per-session durability, and the trend series."""
 
-from calendar import monthrange
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, bindparam, select
 
 from clinical import durability, outcomes, trends
-from clinical.daily import SCALE_MAX, SCALE_MIN, SCALES
+from clinical.daily import SCALES
 from clinical.instruments import INSTRUMENTS
 from models import CheckIn, Patient, QuestionnaireResponse, TreatmentSession, User, db, utcnow
 from services import audit
@@ -183,37 +181,6 @@ _TREND_QUESTIONNAIRES = _in_period(
 ).order_by(QuestionnaireResponse.submitted_at, QuestionnaireResponse.id)
 
 
-# Every mean a trend's window of whole scores can take (a sum of 0 to 10 a rated day over its 1
-# to 7 rated days, as `clinical.trends` divides them) and its value rounded to 2 places: the 7-day
-# means of stored check-ins take a few dozen of these values, each rounded once here, not per call.
-_ROUNDED_MEANS: dict[float | None, float | None] = {None: None}
-_ROUNDED_MEANS.update(
-    (float(total) / count, round(float(total) / count, 2))
-    for count in range(1, trends.MEAN_WINDOW_DAYS + 1)
-    for total in range(SCALE_MIN * count, SCALE_MAX * count + 1)
-)
-
-# "01" .. "31", the day of the month as ISO 8601 writes it.
-_DAY_OF_MONTH = [f"{day:02d}" for day in range(32)]
-
-
-@lru_cache(maxsize=16)
-def _iso_days(start: date, days: int) -> tuple[str, ...]:
-    """`date.isoformat()` of the `days` days from `start`, a month at a time: the month's
-    "YYYY-MM-" once, then the days' two digits (a quarter of the cost of a date a day). Kept
-    for the last 16 periods asked (the day's requests for a period in one zone share one; at
-    most 16 x 3,660 short strings)."""
-    texts: list[str] = []
-    day = start
-    while len(texts) < days:
-        take = min(monthrange(day.year, day.month)[1] - day.day + 1, days - len(texts))
-        month = f"{day.year:04d}-{day.month:02d}-"
-        texts += [month + text for text in _DAY_OF_MONTH[day.day : day.day + take]]
-        if len(texts) < days:
-            day += timedelta(days=take)  # the first of the next month
-    return tuple(texts)
-
-
 def patient_trends(
     actor: User, pid: str | int, days: int, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -234,17 +201,17 @@ def patient_trends(
     questionnaire_rows = connection.execute(_TREND_QUESTIONNAIRES, period).all()
     # The scores as columns: the dates, then a column a scale.
     dates, *columns = list(zip(*rows, strict=True)) or [()] * (1 + len(SCALES))
-    iso = _iso_days(start, days)  # each day's ISO text once, not once per scale
+    # Each day's ISO text once, not once per scale.
+    first = start.toordinal()
+    iso = list(map(date.isoformat, map(date.fromordinal, range(first, first + days))))
     scales = []
-    moved = trends.trends_by_column(list(SCALES), dates, columns, start, end)
-    for (code, scale), result in zip(SCALES.items(), moved, strict=True):
+    for (code, scale), column in zip(SCALES.items(), columns, strict=True):
+        result = trends.trend(code, list(zip(dates, column, strict=True)), start, end)
         means = result.series.means
-        # Each mean as shown, rounded to 2 places: those of whole scores from the table, any
-        # other rounded once (round() is the costly part of a point).
-        shown = _ROUNDED_MEANS
-        others = set(means).difference(shown)
-        if others:
-            shown = {**shown, **{mean: round(mean, 2) for mean in others}}
+        # Each distinct mean rounded once (round() is the costly part of a point; the 7-day
+        # means of 0-10 scores take a few dozen values).
+        shown: dict[float | None, float | None] = {None: None}
+        shown.update((mean, round(mean, 2)) for mean in set(means) if mean is not None)
         scales.append(
             {
                 "code": code,
@@ -255,47 +222,33 @@ def patient_trends(
                 "change_direction": result.change_direction,
                 "change": _plain(result.change),
                 "points": [
-                    {"local_date": day, "value": value, "mean_7d": mean}
-                    for day, value, mean in zip(
-                        iso, result.series.values, map(shown.__getitem__, means), strict=True
-                    )
+                    {"local_date": day, "value": value, "mean_7d": shown[mean]}
+                    for day, value, mean in zip(iso, result.series.values, means, strict=True)
                 ],
             }
         )
-    # The rows unpacked as tuples, in the statements' column order (cheaper than by name).
     sessions = [
         {
-            "id": id_,
-            "started_at": started_at.isoformat(),
-            "local_date": local_date.isoformat(),
-            "modality": modality,
-            "phase": phase,
-            "dose_mg": dose_mg,
-            "dose_mg_per_kg": dose_mg_per_kg,
-            "bp_peak": [systolic, diastolic] if systolic else None,
-            "dissociation_score": dissociation_score,
+            "id": s.id,
+            "started_at": s.started_at.isoformat(),
+            "local_date": s.local_date.isoformat(),
+            "modality": s.modality,
+            "phase": s.phase,
+            "dose_mg": s.dose_mg,
+            "dose_mg_per_kg": s.dose_mg_per_kg,
+            "bp_peak": [s.bp_peak_systolic, s.bp_peak_diastolic] if s.bp_peak_systolic else None,
+            "dissociation_score": s.dissociation_score,
         }
-        for (
-            id_,
-            started_at,
-            local_date,
-            modality,
-            phase,
-            dose_mg,
-            dose_mg_per_kg,
-            systolic,
-            diastolic,
-            dissociation_score,
-        ) in session_rows
+        for s in session_rows
     ]
     questionnaires = [
         {
-            "instrument": instrument,
-            "local_date": local_date.isoformat(),
-            "total": total,
-            "severity": severity,
+            "instrument": q.instrument,
+            "local_date": q.local_date.isoformat(),
+            "total": q.total,
+            "severity": q.severity,
         }
-        for instrument, local_date, total, severity in questionnaire_rows
+        for q in questionnaire_rows
     ]
     audit.record_staff_read(actor, patient.id, f"patients/{patient.id}/trends")
     return {

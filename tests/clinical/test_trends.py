@@ -10,7 +10,6 @@ from clinical.trends import (
     change_direction,
     daily_series,
     trend,
-    trends_by_column,
 )
 from tests.clinical.series import daily
 
@@ -225,58 +224,3 @@ def test_every_entry_point_checks_its_values(values, message: str) -> None:
 def test_values_of_other_number_types_are_still_accepted() -> None:
     values = [(d(0), Fraction(1, 2)), (d(1), 3)]
     assert [p.mean_7d for p in daily_series(values)] == [0.5, 1.75]
-
-
-# --- the columns of a query: trends_by_column is trend, scale by scale ------------------------
-
-
-def _outcome(call):
-    """What a call answers, or the error it raises (type and message)."""
-    try:
-        return call()
-    except (ValueError, TypeError) as error:
-        return (type(error), str(error))
-
-
-column_scores = st.one_of(st.integers(0, 10), scores, st.sampled_from([-1, 11, True, "5", 2.5]))
-
-
-@given(
-    st.lists(st.integers(-10, 50), max_size=45),
-    st.data(),
-    st.integers(0, 20),
-    st.integers(-1, 30),
-)
-def test_trends_by_column_equal_trend_scale_by_scale(days, data, first, length) -> None:
-    """Whole scores (the quick path), None, fractions, out-of-range and wrong types, dates
-    before the window, after the period and repeated: the same Trends, or the same error."""
-    dates = [d(n) for n in days]
-    columns = [
-        data.draw(st.lists(st.integers(0, 10), min_size=len(dates), max_size=len(dates))),
-        data.draw(st.lists(column_scores, min_size=len(dates), max_size=len(dates))),
-        data.draw(st.lists(st.integers(0, 10), min_size=len(dates), max_size=len(dates))),
-    ]
-    start, end = d(first), d(first + length)
-    scales = ["mood", "anxiety", "pain"]
-    got = _outcome(lambda: trends_by_column(scales, dates, columns, start, end))
-    want = _outcome(
-        lambda: [
-            trend(scale, list(zip(dates, column, strict=True)), start, end)
-            for scale, column in zip(scales, columns, strict=True)
-        ]
-    )
-    assert got == want
-    assert repr(got) == repr(want)  # floats as floats, means to the last bit
-
-
-def test_trends_by_column_takes_the_quick_path_for_stored_scores() -> None:
-    """A year of whole scores with gaps, as the trend read returns them: equal to `trend`."""
-    days = [n for n in range(-6, 365) if n % 5 != 3 and n % 17 != 0]
-    dates = [d(n) for n in days]
-    columns = [[n % 11 for n in days], [(3 * n) % 11 for n in days], [10 - n % 7 for n in days]]
-    got = trends_by_column(["mood", "anxiety", "pain"], dates, columns, d(0), d(364))
-    for result, scale, column in zip(got, ["mood", "anxiety", "pain"], columns, strict=True):
-        assert result == trend(scale, list(zip(dates, column, strict=True)), d(0), d(364))
-        assert repr(result.series.means) == repr(
-            trend(scale, list(zip(dates, column, strict=True)), d(0), d(364)).series.means
-        )
