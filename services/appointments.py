@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from models import Appointment, User, begin_write, db, utcnow
 from services import audit
-from services.errors import ConflictError, InvalidInput, NotFoundError
-from services.patients import require_staff, resolve_patient
+from services.errors import ConflictError, InvalidInput
+from services.patients import patient_record, require_staff, resolve_patient
 
 KINDS = ("session", "evaluation")
 # How far ahead a visit may be planned.
@@ -78,13 +78,7 @@ def cancel_appointment(
     require_staff(actor)
     patient = resolve_patient(actor, pid)
     begin_write()
-    appointment = db.session.scalar(
-        select(Appointment).where(
-            Appointment.id == appointment_id, Appointment.patient_id == patient.id
-        )
-    )
-    if appointment is None:
-        raise NotFoundError("Appointment not found.")
+    appointment = patient_record(Appointment, appointment_id, patient, "Appointment")
     if appointment.cancelled_at is not None:
         raise ConflictError("This appointment is already cancelled.")
     appointment.cancelled_at = now

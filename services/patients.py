@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import select
@@ -45,6 +46,20 @@ def resolve_patient(actor: User, pid: str | int) -> Patient:
     if patient is None:
         raise NotFoundError("Patient not found.")
     return patient
+
+
+Record = TypeVar("Record")
+
+
+def patient_record(model: type[Record], record_id: int, patient: Patient, what: str) -> Record:
+    """`model`'s row `record_id` if it is `patient`'s; another patient's or none answers 404
+    ("<what> not found.") as an unknown one does (OWASP API1)."""
+    record = db.session.scalar(
+        select(model).where(model.id == record_id, model.patient_id == patient.id)  # type: ignore[attr-defined]
+    )
+    if record is None:
+        raise NotFoundError(f"{what} not found.")
+    return record
 
 
 def require_staff(actor: User) -> None:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from models import TreatmentSession, TreatmentSessionRevision, User, begin_write, db, utcnow
 from services import audit
-from services.errors import InvalidInput, NotFoundError
-from services.patients import require_staff, resolve_patient
+from services.errors import InvalidInput
+from services.patients import patient_record, require_staff, resolve_patient
 
 # The columns a clinician records (DESIGN §4); everything else is bookkeeping.
 RECORDED_FIELDS = (
@@ -84,17 +84,6 @@ def record_session(
     return session
 
 
-def _session_of(patient_id: int, session_id: int) -> TreatmentSession:
-    session = db.session.scalar(
-        select(TreatmentSession).where(
-            TreatmentSession.id == session_id, TreatmentSession.patient_id == patient_id
-        )
-    )
-    if session is None:
-        raise NotFoundError("Treatment session not found.")
-    return session
-
-
 def correct_session(
     actor: User, pid: str | int, session_id: int, data: dict[str, Any], now: datetime | None = None
 ) -> TreatmentSession:
@@ -104,7 +93,7 @@ def correct_session(
     patient = resolve_patient(actor, pid)
     _check_dates(patient, data, now)
     begin_write()
-    session = _session_of(patient.id, session_id)
+    session = patient_record(TreatmentSession, session_id, patient, "Treatment session")
     db.session.add(
         TreatmentSessionRevision(
             session_id=session.id,
@@ -149,7 +138,7 @@ def session_revisions(
 ) -> list[TreatmentSessionRevision]:
     require_staff(actor)
     patient = resolve_patient(actor, pid)
-    _session_of(patient.id, session_id)
+    patient_record(TreatmentSession, session_id, patient, "Treatment session")
     revisions = list(
         db.session.scalars(
             select(TreatmentSessionRevision)

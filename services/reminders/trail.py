@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from models import PushSubscription, ReminderDelivery, User, begin_write, db, utcnow
 from services import audit
-from services.errors import NotFoundError
-from services.patients import require_patient, require_staff, resolve_patient
+from services.patients import patient_record, require_patient, require_staff, resolve_patient
 
 DEFAULT_LIMIT = 60
 MAX_LIMIT = 400
@@ -64,13 +63,7 @@ def record_click(
     now = now or utcnow()
     patient = resolve_patient(actor, pid)
     begin_write()
-    delivery = db.session.scalar(
-        select(ReminderDelivery).where(
-            ReminderDelivery.id == delivery_id, ReminderDelivery.patient_id == patient.id
-        )
-    )
-    if delivery is None:
-        raise NotFoundError("Reminder not found.")
+    delivery = patient_record(ReminderDelivery, delivery_id, patient, "Reminder")
     if delivery.status == "sent":
         delivery.status = "clicked"
         delivery.clicked_at = now
