@@ -37,7 +37,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'app.db'}")
     # hide_parameters: SQL errors and SQL logging never show the values (they may be PHI).
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
+    # A pooled PostgreSQL connection is pinged before use when its socket shows the server hung
+    # up or it has been idle this long (models/engine.py), not on every checkout.
+    DB_PING_AFTER_IDLE_SECONDS = float(os.environ.get("DB_PING_AFTER_IDLE_SECONDS", "1"))
     # SQLite: how long a writer waits for the lock before failing (milliseconds).
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
 

@@ -19,4 +19,8 @@ def init_app(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(
+            db.engine,
+            app.config["SQLITE_BUSY_TIMEOUT_MS"],
+            app.config["DB_PING_AFTER_IDLE_SECONDS"],
+        )

@@ -1,13 +1,21 @@
-"""Database engine set-up: SQLite pragmas and write transactions that wait instead of failing."""
+"""Database engine set-up: SQLite pragmas, write transactions that wait instead of failing, and
+pooled server connections checked before use when they may have been cut."""
+
+import select
+import time
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DisconnectionError
 
 from models.base import db
 
 SQLITE_BEGIN_OPTION = "sqlite_begin"
+_RETURNED = "returned_at"  # a pooled connection's info key: when it was last checked in
 
 
-def configure_engine(engine: Engine, sqlite_busy_timeout_ms: int) -> None:
+def configure_engine(
+    engine: Engine, sqlite_busy_timeout_ms: int, ping_after_idle_seconds: float = 1.0
+) -> None:
     """Set SQLite to WAL, foreign keys on and a busy timeout; let the ORM own transactions.
 
     pysqlite's own transaction handling breaks SAVEPOINT and starts transactions lazily,
@@ -16,6 +24,7 @@ def configure_engine(engine: Engine, sqlite_busy_timeout_ms: int) -> None:
     lock up front so concurrent writers queue on the busy timeout instead of failing.
     """
     if engine.dialect.name != "sqlite":
+        _check_on_checkout(engine, ping_after_idle_seconds)
         return
 
     @event.listens_for(engine, "connect")
@@ -34,15 +43,60 @@ def configure_engine(engine: Engine, sqlite_busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _spoken_to(dbapi_connection) -> bool:
+    """An idle connection's socket is readable only when the server spoke or hung up (a
+    terminated backend sends its FATAL message, then closes): no round trip to find out."""
+    fileno = getattr(dbapi_connection, "fileno", None)
+    if fileno is None:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError, TypeError):  # closed: fileno() raises or answers -1
+        return True
+
+
+def _check_on_checkout(engine: Engine, idle_seconds: float) -> None:
+    """A pooled connection is pinged (a round trip) before use only when it may be dead: its
+    socket is readable (the server terminated it, or restarted) or it has been idle for
+    `idle_seconds` (a host or a network that went away sends nothing). One that answered a
+    moment ago and heard nothing since is used as it is, so a busy worker does not pay a round
+    trip a request, as `pool_pre_ping` would. A dead one is replaced before the request uses it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection, record) -> None:
+        if dbapi_connection is not None:
+            record.info[_RETURNED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        returned = record.info.get(_RETURNED)
+        if returned is None:
+            return  # connected just now
+        if time.monotonic() - returned < idle_seconds and not _spoken_to(dbapi_connection):
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("the pooled connection was closed") from exc
+        if not alive:
+            raise DisconnectionError("the pooled connection did not answer")
+
+
 def begin_write() -> None:
     """Start the session's write transaction now.
 
-    Any read-only transaction the request opened (authentication) is ended first. On SQLite
-    the new transaction takes the write lock at once (BEGIN IMMEDIATE); on PostgreSQL this is
-    an ordinary transaction.
+    On SQLite any read-only transaction the request opened (authentication) is ended first and
+    the new one takes the write lock at once (BEGIN IMMEDIATE): a read transaction cannot take
+    it safely later. On PostgreSQL the request's reads and writes share one ordinary (READ
+    COMMITTED) transaction, each statement seeing what was committed before it: no extra
+    COMMIT, checkout and BEGIN between them.
     """
     session = db.session()
+    if session.get_bind().dialect.name != "sqlite":
+        return
     if session.in_transaction():
         session.commit()
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+    session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})

@@ -104,7 +104,8 @@ def test_killing_a_worker_under_load_loses_no_acknowledged_write(tmp_path):
 
 def test_the_app_survives_every_database_connection_being_cut(tmp_path):
     """pg_terminate_backend on every connection of the app (what a database restart does to
-    it): the next requests succeed without restarting gunicorn (pool_pre_ping reconnects)."""
+    it): the next requests succeed without restarting gunicorn (the pool sees the cut at checkout
+    and reconnects)."""
     with throwaway_database(tmp_path) as url:
         people = seed_people(url)
         database = url.rsplit("/", 1)[-1]
