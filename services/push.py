@@ -19,13 +19,15 @@ import os
 import re
 import secrets
 import select
+import selectors
 import socket
 import ssl
 import struct
 import threading
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -322,8 +324,8 @@ _RECORD_HEADER = RECORD_SIZE.to_bytes(4, "big") + b"\x41"  # rs, then idlen = 65
 
 
 class _Salts:
-    """Random 16-octet salts, cut from one os.urandom call per 256 of them: os.urandom lets
-    the GIL go, and once a push that is one more hand-over between the tick's threads."""
+    """Random 16-octet salts, cut from one os.urandom call per 256 of them (a system call
+    saved a push); thread-safe, as the sender may be shared."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -389,9 +391,10 @@ _MAX_ANSWER_HEAD = 65536
 class _SendFailed(Exception):
     """The push did not get an HTTP answer; `name` goes into the delivery's trail."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, *, connecting: bool = False) -> None:
         super().__init__(name)
         self.name = name
+        self.connecting = connecting  # no connection was made: the service is unreachable
 
 
 def _proxy_for(origin: str) -> str | None:
@@ -561,6 +564,12 @@ class _Connection:
 
     def post(self, target: str, headers: str, body: bytes) -> tuple[int, str | None]:
         """POST one body; (status, Retry-After). Raises _SendFailed without an answer."""
+        self.start(target, headers, body)
+        return self.finish()
+
+    def start(self, target: str, headers: str, body: bytes) -> socket.socket:
+        """Connect if need be and send the request in one write; answers the socket its answer
+        will come on. Raises _SendFailed (the connection closed) if it could not be sent."""
         http_connection = self._http
         sock = http_connection.sock
         if sock is not None and time.monotonic() - self._used > IDLE_CHECK_AFTER and _dropped(sock):
@@ -576,14 +585,31 @@ class _Connection:
                 connecting = False
             head = f"POST {target} HTTP/1.1\r\n{self._host}{headers}Content-Length: {len(body)}"
             sock.sendall(f"{head}\r\n\r\n".encode("latin-1") + body)
-            status, retry_after, keep_alive = _read_answer(sock)
         except (OSError, ValueError) as exc:  # timeouts and TLS errors are OSErrors too
             http_connection.close()
-            raise _SendFailed(_failure(exc, connecting, self._proxied)) from exc
+            name = _failure(exc, connecting, self._proxied)
+            raise _SendFailed(name, connecting=connecting) from exc
+        return sock
+
+    def finish(self) -> tuple[int, str | None]:
+        """Read the answer to the request `start` sent: (status, Retry-After). Raises
+        _SendFailed (the connection closed) without one."""
+        http_connection = self._http
+        try:
+            status, retry_after, keep_alive = _read_answer(http_connection.sock)
+        except (OSError, ValueError) as exc:
+            http_connection.close()
+            raise _SendFailed(_failure(exc, False, self._proxied)) from exc
         if not keep_alive:
             http_connection.close()
         self._used = time.monotonic()
         return status, retry_after
+
+    def abandon(self) -> _SendFailed:
+        """No answer came in time: the connection is closed (a late answer would be out of
+        step); answers the failure to record."""
+        self._http.close()
+        return _SendFailed("ReadTimeout")
 
     def close(self) -> None:
         self._http.close()
@@ -604,8 +630,8 @@ def _retry_after(value: str | None) -> int | None:
 
 class PushSender:
     """Sends encrypted (aes128gcm) messages over kept-alive HTTP/1.1 connections, pooled per
-    push service and shared by the tick's threads (one connection in use by one thread at a
-    time). The environment's proxy for a push service is read once per sender."""
+    push service (one push at a time on a connection; `send_many` keeps several in flight).
+    The environment's proxy for a push service is read once per sender."""
 
     def __init__(
         self, signer: VapidSigner, *, ttl: int, timeout: float, urgency: str = "normal"
@@ -671,10 +697,75 @@ class PushSender:
 
     def send(self, target: PushTarget, message: PushMessage) -> PushResult:
         """Deliver `message` to one subscription; never raises for a push-service failure."""
+        return self.send_many([(target, message)], 1)[0]
+
+    def send_many(
+        self, pushes: Sequence[tuple[PushTarget, PushMessage]], concurrency: int
+    ) -> list[PushResult]:
+        """Deliver every push, up to `concurrency` of them awaiting their answers at once (one
+        kept-alive connection each), all from this one thread: the next body is encrypted while
+        earlier requests are on the wire, and answers are read as they arrive. Threads would
+        hand the GIL to each other at every send and receive for the same concurrency.
+
+        A push service that could not be reached is not tried again within the call: its
+        remaining pushes are retries at once rather than a connect timeout each. The results
+        come in the order of `pushes`; never raises for a push-service failure.
+        """
+        results: list[PushResult | None] = [None] * len(pushes)
+        waiting = deque(enumerate(pushes))
+        flying: dict[socket.socket, _InFlight] = {}
+        unreachable: dict[str, str] = {}  # origin -> the failure that made it so
+        selector = selectors.DefaultSelector()
+        try:
+            while waiting or flying:
+                while waiting and len(flying) < max(1, concurrency):
+                    index, (target, message) = waiting.popleft()
+                    started = self._start(index, target, message, unreachable)
+                    if isinstance(started, PushResult):
+                        results[index] = started
+                    else:
+                        flying[started.sock] = started
+                        selector.register(started.sock, selectors.EVENT_READ)
+                if not flying:
+                    continue
+                wait = max(0.0, min(f.deadline for f in flying.values()) - time.monotonic())
+                for key, _ in selector.select(wait):
+                    push = flying.pop(key.fileobj)  # type: ignore[arg-type]
+                    selector.unregister(push.sock)
+                    try:
+                        status, retry_after = push.connection.finish()
+                    except _SendFailed as exc:
+                        results[push.index] = self._failed(push.target, push.origin, exc)
+                    else:
+                        results[push.index] = self._answered(
+                            push.target, push.origin, status, retry_after
+                        )
+                    self._checkin(push.connection)
+                now = time.monotonic()
+                for push in [f for f in flying.values() if f.deadline <= now]:
+                    del flying[push.sock]
+                    selector.unregister(push.sock)
+                    exc = push.connection.abandon()
+                    results[push.index] = self._failed(push.target, push.origin, exc)
+                    self._checkin(push.connection)
+        finally:
+            selector.close()
+            for push in flying.values():  # only when something above raised
+                push.connection.abandon()
+                self._checkin(push.connection)
+        assert all(result is not None for result in results)
+        return results  # type: ignore[return-value]
+
+    def _start(
+        self, index: int, target: PushTarget, message: PushMessage, unreachable: dict[str, str]
+    ) -> _InFlight | PushResult:
+        """Encrypt and send one push; its result at once when it cannot be sent."""
         if _UNSAFE_FIELD.search(message.topic):
             raise ValueError("a push topic is base64url, at most 32 characters")
         parts = urlsplit(target.endpoint)
         origin = _origin(parts)
+        if origin in unreachable:
+            return self._failed(target, origin, _SendFailed(unreachable[origin]))
         try:
             body = encrypt(message.payload(), target.p256dh, target.auth)
         except ValueError as exc:
@@ -691,15 +782,24 @@ class PushSender:
         )
         try:
             connection = self._checkout(origin)
-            try:
-                status, retry_after = connection.post(connection.target(parts), headers, body)
-            finally:
-                self._checkin(connection)
         except _SendFailed as exc:
-            log.warning(
-                "push to subscription %s at %s: %s", target.subscription_id, origin, exc.name
-            )
-            return PushResult(target.subscription_id, "retry", None, error=exc.name)
+            return self._failed(target, origin, exc)
+        try:
+            sock = connection.start(connection.target(parts), headers, body)
+        except _SendFailed as exc:
+            self._checkin(connection)
+            if exc.connecting:
+                unreachable[origin] = exc.name
+            return self._failed(target, origin, exc)
+        return _InFlight(index, target, origin, connection, sock, time.monotonic() + self.timeout)
+
+    def _failed(self, target: PushTarget, origin: str, exc: _SendFailed) -> PushResult:
+        log.warning("push to subscription %s at %s: %s", target.subscription_id, origin, exc.name)
+        return PushResult(target.subscription_id, "retry", None, error=exc.name)
+
+    def _answered(
+        self, target: PushTarget, origin: str, status: int, retry_after: str | None
+    ) -> PushResult:
         outcome = classify(status)
         log.info(
             "push to subscription %s at %s: %s %s", target.subscription_id, origin, status, outcome
@@ -711,3 +811,15 @@ class PushSender:
             retry_after=_retry_after(retry_after) if outcome == "retry" else None,
             error=None if outcome == "sent" else f"HTTP {status}",
         )
+
+
+@dataclass
+class _InFlight:
+    """A push whose request is on the wire, awaiting its answer."""
+
+    index: int
+    target: PushTarget
+    origin: str
+    connection: _Connection
+    sock: socket.socket
+    deadline: float  # time.monotonic()

@@ -9,7 +9,7 @@ operators can call it by hand (`flask --app wsgi reminders tick --now ...`). Exa
    ON CONFLICT DO NOTHING (whoever inserts it owns the push), and move `next_due_at` on.
    Deliveries waiting for a retry (`status = queued, next_attempt_at <= now`) are claimed in the
    same transaction by pushing their `next_attempt_at` past a lease.
-2. Commit, then send over HTTP with no transaction open (a thread pool across subscriptions).
+2. Commit, then send over HTTP with no transaction open (PUSH_WORKERS pushes in flight at once).
 3. Record each delivery's outcome in its own short transaction: sent, gone (404/410: the
    subscription is deleted), a retry later (429/5xx/connection error: exponential backoff, the
    same local day only, at most PUSH_MAX_ATTEMPTS), or failed.
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -295,22 +294,14 @@ def _prepare(jobs: list[_Job], now: datetime, report: TickReport) -> list[_Job]:
 
 
 def _send_all(jobs: list[_Job], sender: PushSender, workers: int) -> list[list[PushResult]]:
-    """Send every job to each of its subscriptions, concurrently; no database access here."""
+    """Send every job to each of its subscriptions, `workers` pushes awaiting their answers at
+    once (PushSender.send_many); no database access here."""
     tasks = [
-        (index, job.message, target) for index, job in enumerate(jobs) for target in job.targets
+        (index, target, job.message) for index, job in enumerate(jobs) for target in job.targets
     ]
     results: list[list[PushResult]] = [[] for _ in jobs]
-
-    def send(task: tuple[int, PushMessage, PushTarget]) -> tuple[int, PushResult]:
-        index, message, target = task
-        return index, sender.send(target, message)
-
-    if workers == 1 or len(tasks) == 1:
-        outcomes = map(send, tasks)
-    else:
-        with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-            outcomes = list(pool.map(send, tasks))
-    for index, result in outcomes:
+    sent = sender.send_many([(target, message) for _, target, message in tasks], workers)
+    for (index, _, _), result in zip(tasks, sent, strict=True):
         results[index].append(result)
     return results
 

@@ -200,10 +200,13 @@ class ScriptedService:
     """A raw HTTP/1.1 server answering each request with the next scripted bytes (then closing
     the connection if told to); it reads requests but checks nothing (the transport's test)."""
 
-    def __init__(self, *answers: tuple[bytes, bool], tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, *answers: tuple[bytes, bool], tls: ssl.SSLContext | None = None, delay: float = 0
+    ) -> None:
         self.answers = list(answers)
         self.connections = 0
         self.tls = tls
+        self.delay = delay  # seconds before each answer
         self.listener = socket.create_server(("127.0.0.1", 0))
         port = self.listener.getsockname()[1]
         self.origin = f"https://localhost:{port}" if tls else f"http://127.0.0.1:{port}"
@@ -239,6 +242,7 @@ class ScriptedService:
                     data += connection.recv(65536)
                 data = data[length:]
                 answer, close = self.answers.pop(0)
+                time.sleep(self.delay)
                 if answer:
                     connection.sendall(answer)
                 if close:
@@ -293,6 +297,69 @@ def test_answers_are_read_whole_however_they_are_framed(app):
         ("sent", 201, None, None),
     ]
     assert service.connections == 3  # kept alive until the 410 (HTTP/1.0) and the 503 (close)
+
+
+OK = b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n"
+
+
+def many_send(app, targets: list[PushTarget], concurrency: int, timeout: float = 5) -> list:
+    with app.app_context():
+        signer = push.vapid_signer()
+    with PushSender(signer, ttl=60, timeout=timeout) as sender:
+        results = sender.send_many([(t, MESSAGE) for t in targets], concurrency)
+    return [(r.outcome, r.error) for r in results]
+
+
+def test_pushes_await_their_answers_together_one_connection_each(app):
+    """Eight pushes, four at a time, to a service that takes 0.2 s an answer: two rounds (about
+    0.4 s), not eight (1.6 s), over four kept-alive connections."""
+    service = ScriptedService(*[(OK, False)] * 8, delay=0.2)
+    started = time.monotonic()
+    results = many_send(app, [service.target(i) for i in range(8)], concurrency=4)
+    elapsed = time.monotonic() - started
+    service.listener.close()
+    assert results == [("sent", None)] * 8
+    assert service.connections == 4
+    assert elapsed < 1.0, f"{elapsed:.2f} s: the pushes waited for each other"
+
+
+def test_an_unreachable_push_service_is_tried_once_and_the_others_go_on(app, monkeypatch):
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        dead_port = closed.getsockname()[1]  # nothing listens there once closed
+    service = ScriptedService(*[(OK, False)] * 3)
+    dead = [
+        PushTarget(i, f"http://127.0.0.1:{dead_port}/push/{i}", t.p256dh, t.auth)
+        for i, t in enumerate(service.target(i) for i in range(4))
+    ]
+    attempts = []
+    connect = push.http.client.HTTPConnection.connect
+
+    def counting(self):
+        attempts.append(self.port)
+        return connect(self)
+
+    monkeypatch.setattr(push.http.client.HTTPConnection, "connect", counting)
+    live = [service.target(10 + i) for i in range(3)]
+    results = many_send(app, [dead[0], live[0], dead[1], live[1], dead[2], dead[3], live[2]], 2)
+    service.listener.close()
+    refused = ("retry", "ConnectionError")
+    assert results == [refused, ("sent", None), refused, ("sent", None), refused, refused] + [
+        ("sent", None)
+    ]
+    assert attempts.count(dead_port) == 1  # not once a push
+
+
+def test_a_service_that_does_not_answer_times_out_while_another_answers(app):
+    silent = ScriptedService((b"", False), (b"", False))  # reads, says nothing
+    service = ScriptedService(*[(OK, False)] * 4)
+    targets = [silent.target(0), *[service.target(i) for i in range(1, 5)]]
+    started = time.monotonic()
+    results = many_send(app, targets, concurrency=2, timeout=0.5)
+    elapsed = time.monotonic() - started
+    silent.listener.close()
+    service.listener.close()
+    assert results == [("retry", "ReadTimeout")] + [("sent", None)] * 4
+    assert 0.5 <= elapsed < 2.0
 
 
 def test_a_connection_the_service_closed_while_idle_is_replaced(app, monkeypatch):
