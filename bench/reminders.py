@@ -7,8 +7,8 @@ tick's own work: select, claim, encrypt and send, record.
 
 push_send: pushes per second from the app's PushSender as the tick drives it (send_many,
 PUSH_WORKERS pushes in flight from one thread) to tests/pushservice.py's service in a process
-of its own (VAPID verified, every body decrypted), against the floor: the same payloads encrypted and their VAPID header taken, with
-no HTTP, in one thread of this process.
+of its own (VAPID verified, every body decrypted), against the floor: the same payloads
+encrypted and their VAPID header taken, with no HTTP, in one thread of this process.
 """
 
 from __future__ import annotations
