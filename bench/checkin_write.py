@@ -121,8 +121,9 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
     limits = (
         "SQLite has one writer: `begin_write()` takes the lock (BEGIN IMMEDIATE) before the "
         "first INSERT and holds it through the alert rule and the audit row until COMMIT, "
-        "while the worker's threads share one GIL; the other writers wait in "
-        "SQLite's busy handler, which sleeps up to 100 ms between tries, hence the p99."
+        "while the worker's threads share one GIL; the other writers queue for it "
+        "(models/engine.py's write queue: a lock per process, an flock across them), so "
+        "the p99 is queueing behind the writers ahead, not SQLite's busy-handler sleeps."
         if dialect == "sqlite"
         else "PostgreSQL runs the statements in parallel, so it is CPU: the workers', the "
         "server's and the client's, on the same cores."
