@@ -58,6 +58,33 @@ def test_a_sqlite_writer_in_another_process_goes_on_the_moment_the_lock_is_free(
     assert late < 0.04, f"began {late * 1000:.0f} ms after the lock was let go"
 
 
+@pytest.fixture
+def pings(make_app, monkeypatch):
+    """An app whose engine counts the round-trip pings it sends; answers (app, counts)."""
+
+    def build(idle_seconds: float):
+        app = make_app(DB_PING_AFTER_IDLE_SECONDS=idle_seconds)
+        counted: list[int] = []
+        with app.app_context():
+            dialect = db.engine.dialect
+        real = dialect.do_ping
+
+        def counting(dbapi_connection):
+            counted.append(1)
+            return real(dbapi_connection)
+
+        monkeypatch.setattr(dialect, "do_ping", counting)
+        return app, counted
+
+    return build
+
+
+def _backend_pid() -> int:
+    pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+    db.session.commit()  # the connection goes back to the pool
+    return pid
+
+
 @postgresql_only
 def test_a_connection_used_a_moment_ago_is_not_pinged(pings):
     app, counted = pings(idle_seconds=60)
