@@ -2,6 +2,7 @@
 
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -150,6 +151,28 @@ def compute_outcomes(history: PatientHistory, now: datetime) -> dict[str, Any]:
 _TREND_SCORES = _daily_scores(bindparam("patient_id"), bindparam("since"), bindparam("end"))
 
 
+class _ShownMeans(dict):
+    """A 7-day mean's shown value (2 decimals) by the mean, rounded the first time it is asked
+    for: the means of 0-10 scores take a few hundred values in all, so round() runs a few
+    hundred times a process rather than once a point. Bounded for fractional scores."""
+
+    def __missing__(self, mean: float | None) -> float | None:
+        if len(self) >= 4096:
+            self.clear()
+        shown = self[mean] = None if mean is None else round(mean, 2)
+        return shown
+
+
+_SHOWN_MEANS = _ShownMeans()
+
+
+@lru_cache(maxsize=64)
+def _iso_days(first: int, days: int) -> tuple[str, ...]:
+    """The ISO text of `days` days from the proleptic ordinal `first`, made once a period (every
+    patient in a zone asks for the same days that day), not once a request."""
+    return tuple(map(date.isoformat, map(date.fromordinal, range(first, first + days))))
+
+
 def _in_period(record: Any, *columns: Any) -> Select:
     """`columns` of the patient's `record`s (sessions, questionnaires) dated in the period."""
     return select(*columns).where(
@@ -201,17 +224,11 @@ def patient_trends(
     questionnaire_rows = connection.execute(_TREND_QUESTIONNAIRES, period).all()
     # The scores as columns: the dates, then a column a scale.
     dates, *columns = list(zip(*rows, strict=True)) or [()] * (1 + len(SCALES))
-    # Each day's ISO text once, not once per scale.
-    first = start.toordinal()
-    iso = list(map(date.isoformat, map(date.fromordinal, range(first, first + days))))
+    iso = _iso_days(start.toordinal(), days)
     scales = []
     for (code, scale), column in zip(SCALES.items(), columns, strict=True):
         result = trends.trend(code, list(zip(dates, column, strict=True)), start, end)
         means = result.series.means
-        # Each distinct mean rounded once (round() is the costly part of a point; the 7-day
-        # means of 0-10 scores take a few dozen values).
-        shown: dict[float | None, float | None] = {None: None}
-        shown.update((mean, round(mean, 2)) for mean in set(means) if mean is not None)
         scales.append(
             {
                 "code": code,
@@ -222,33 +239,45 @@ def patient_trends(
                 "change_direction": result.change_direction,
                 "change": _plain(result.change),
                 "points": [
-                    {"local_date": day, "value": value, "mean_7d": shown[mean]}
+                    {"local_date": day, "value": value, "mean_7d": _SHOWN_MEANS[mean]}
                     for day, value, mean in zip(iso, result.series.values, means, strict=True)
                 ],
             }
         )
+    # Rows unpacked as tuples, in the statements' column order (by name is slower a field).
     sessions = [
         {
-            "id": s.id,
-            "started_at": s.started_at.isoformat(),
-            "local_date": s.local_date.isoformat(),
-            "modality": s.modality,
-            "phase": s.phase,
-            "dose_mg": s.dose_mg,
-            "dose_mg_per_kg": s.dose_mg_per_kg,
-            "bp_peak": [s.bp_peak_systolic, s.bp_peak_diastolic] if s.bp_peak_systolic else None,
-            "dissociation_score": s.dissociation_score,
+            "id": session_id,
+            "started_at": started_at.isoformat(),
+            "local_date": local_date.isoformat(),
+            "modality": modality,
+            "phase": phase,
+            "dose_mg": dose_mg,
+            "dose_mg_per_kg": dose_mg_per_kg,
+            "bp_peak": [systolic, diastolic] if systolic else None,
+            "dissociation_score": dissociation_score,
         }
-        for s in session_rows
+        for (
+            session_id,
+            started_at,
+            local_date,
+            modality,
+            phase,
+            dose_mg,
+            dose_mg_per_kg,
+            systolic,
+            diastolic,
+            dissociation_score,
+        ) in session_rows
     ]
     questionnaires = [
         {
-            "instrument": q.instrument,
-            "local_date": q.local_date.isoformat(),
-            "total": q.total,
-            "severity": q.severity,
+            "instrument": instrument,
+            "local_date": local_date.isoformat(),
+            "total": total,
+            "severity": severity,
         }
-        for q in questionnaire_rows
+        for instrument, local_date, total, severity in questionnaire_rows
     ]
     audit.record_staff_read(actor, patient.id, f"patients/{patient.id}/trends")
     return {
