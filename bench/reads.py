@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, select
@@ -57,7 +57,7 @@ def replay(connection: Any, statements: list[tuple[str, Any]]) -> None:
     connection.commit()
 
 
-_PROBE_START = datetime(2026, 1, 1).date()
+_PROBE_START = date(2026, 1, 1)
 _PROBE_SERIES = [(_PROBE_START + timedelta(days=i), (i * 7) % 11) for i in range(DAYS + 6) if i % 5]
 
 
