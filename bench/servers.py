@@ -78,6 +78,9 @@ class Server:
     process: subprocess.Popen
     log: Path
     worker_peaks_mb: dict[int, float] = field(default_factory=dict)
+    # CPU seconds each worker had used when last seen: a worker recycled by max_requests (the
+    # floor app's, at thousands of requests a second) keeps its share in the total.
+    worker_cpu: dict[int, float] = field(default_factory=dict)
 
     @property
     def workers(self) -> list[int]:
@@ -88,10 +91,13 @@ class Server:
             peak = peak_rss_mb(pid)
             if peak is not None:
                 self.worker_peaks_mb[pid] = max(peak, self.worker_peaks_mb.get(pid, 0.0))
+            self.worker_cpu[pid] = max(cpu_seconds(pid), self.worker_cpu.get(pid, 0.0))
 
     def worker_cpu_seconds(self) -> float:
-        """CPU time (user + system) the current workers have used so far."""
-        return sum(cpu_seconds(pid) for pid in self.workers)
+        """CPU time (user + system) every worker seen so far has used, the exited ones up to
+        their last sample (every half second)."""
+        self.sample_memory()
+        return sum(self.worker_cpu.values())
 
     @property
     def peak_worker_mb(self) -> float:
