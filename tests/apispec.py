@@ -16,6 +16,7 @@ from services import appointments as appointment_service
 from services import checkins as checkin_service
 from services import questionnaires as questionnaire_service
 from services import sessions as session_service
+from tests.builders import earlier_today
 
 if TYPE_CHECKING:
     from tests.conftest import Actor, World
@@ -153,7 +154,7 @@ def seed_records(world: "World", patient: Patient, actor: "Actor", tag: str) -> 
         world.clinician.user,
         patient.id,
         {
-            "started_at": datetime.now(UTC) - timedelta(minutes=5),
+            "started_at": earlier_today(patient.timezone, minutes=5),
             "modality": "iv_infusion",
             "route": "iv",
             "phase": "induction",

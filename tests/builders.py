@@ -1,10 +1,20 @@
 """Builders that record patient data through the real use-cases, for tests that need a history."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from services import checkins as checkin_service
+
+
+def earlier_today(timezone: str, minutes: int) -> datetime:
+    """`minutes` ago, but not before midnight in `timezone` (a patient's): a session recorded
+    then is never dated before the enrolment of a patient the test created (a few minutes after
+    local midnight, `minutes` ago is yesterday there, and the service refuses it)."""
+    zone = ZoneInfo(timezone)
+    now = datetime.now(UTC)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(), zone).astimezone(UTC)
+    return max(now - timedelta(minutes=minutes), midnight)
 
 
 def check_in_days_ago(actor, days_back: int, mood: int, **extra) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import db
 from services import patients as patient_service
+from tests.builders import earlier_today
 from tests.conftest import PASSWORD
 
 NAME = "Zebulon Quartermaine"
@@ -96,7 +97,7 @@ def test_a_whole_flow_logs_no_phi(client, make_clinic, make_staff, every_logger_
         json={"enabled": True, "local_time": "19:00"},
     )
     session = {
-        "started_at": (datetime.now(UTC) - timedelta(minutes=30)).isoformat(),
+        "started_at": earlier_today("UTC", minutes=30).isoformat(),
         "modality": "iv_infusion",
         "route": "iv",
         "phase": "induction",
