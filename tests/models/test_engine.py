@@ -7,6 +7,7 @@ import time
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from models import configure_engine, db
 from models.engine import SQLITE_BEGIN_OPTION
@@ -19,11 +20,13 @@ postgresql_only = pytest.mark.skipif(
 HOLD = 0.44  # SQLite's busy handler alone would next try 0.528 s after the first, 88 ms late
 
 
-def _write(url: str, hold: float = 0.0, holding=None, committed_at=None) -> float:
+def _write(
+    url: str, hold: float = 0.0, holding=None, committed_at=None, busy_ms: int = 30_000
+) -> float:
     """One write transaction (BEGIN IMMEDIATE) on an engine of this process, `holding` set once
     it holds the lock, kept `hold` seconds; answers when it began (time.monotonic)."""
     engine = create_engine(url)
-    configure_engine(engine, 30_000)
+    configure_engine(engine, busy_ms)
     with engine.connect().execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}) as connection:
         connection.begin()
         began = time.monotonic()
@@ -38,12 +41,17 @@ def _write(url: str, hold: float = 0.0, holding=None, committed_at=None) -> floa
     return began
 
 
-def test_a_sqlite_writer_in_another_process_goes_on_the_moment_the_lock_is_free(tmp_path):
+def _marks(tmp_path) -> str:
     url = f"sqlite:///{tmp_path / 'queue.db'}"
     setup = create_engine(url)
     with setup.begin() as connection:
         connection.execute(text("CREATE TABLE marks (at REAL)"))
     setup.dispose()
+    return url
+
+
+def test_a_sqlite_writer_in_another_process_goes_on_the_moment_the_lock_is_free(tmp_path):
+    url = _marks(tmp_path)
     fork = multiprocessing.get_context("fork")
     holding, committed_at = fork.Event(), fork.Value("d", 0.0)
     holder = fork.Process(target=_write, args=(url, HOLD, holding, committed_at))
@@ -56,6 +64,23 @@ def test_a_sqlite_writer_in_another_process_goes_on_the_moment_the_lock_is_free(
     assert began - asked >= HOLD - 0.05  # it did wait for the holder
     late = began - committed_at.value
     assert late < 0.04, f"began {late * 1000:.0f} ms after the lock was let go"
+
+
+def test_a_sqlite_writer_gives_up_after_the_busy_timeout_as_sqlite_would(tmp_path):
+    url = _marks(tmp_path)
+    fork = multiprocessing.get_context("fork")
+    holding = fork.Event()
+    holder = fork.Process(target=_write, args=(url, 1.5, holding))
+    holder.start()
+    assert holding.wait(10)
+    asked = time.monotonic()
+    with pytest.raises(OperationalError, match="database is locked"):
+        _write(url, busy_ms=300)
+    waited = time.monotonic() - asked
+    holder.join(10)
+    assert holder.exitcode == 0
+    assert 0.3 <= waited < 1.0
+    assert _write(url) > 0  # and the next writer goes on
 
 
 @pytest.fixture
