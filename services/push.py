@@ -509,8 +509,9 @@ def _dropped(sock: socket.socket) -> bool:
 
 class _Connection:
     """One kept-alive HTTP/1.1 connection to one push service, directly or through an HTTP
-    proxy (a CONNECT tunnel for https). The request goes out in one write; the answer is read
-    by http.client, body included, so the connection can carry the next push."""
+    proxy (a CONNECT tunnel for https; http.client connects). `start` sends the request in one
+    write; `finish` reads the whole answer, body included, so the connection can carry the next
+    push."""
 
     def __init__(
         self, origin: str, proxy: str | None, timeout: float, tls: ssl.SSLContext | None
@@ -561,11 +562,6 @@ class _Connection:
         if parts.query:
             path = f"{path}?{parts.query}"
         return self._prefix + quote(path, safe=_TARGET_SAFE)
-
-    def post(self, target: str, headers: str, body: bytes) -> tuple[int, str | None]:
-        """POST one body; (status, Retry-After). Raises _SendFailed without an answer."""
-        self.start(target, headers, body)
-        return self.finish()
 
     def start(self, target: str, headers: str, body: bytes) -> socket.socket:
         """Connect if need be and send the request in one write; answers the socket its answer
