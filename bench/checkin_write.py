@@ -1,5 +1,6 @@
 """checkin_write: check-in POSTs per second through gunicorn as configured for production, 32
-keep-alive clients, against the floor app (bench/floor_app.py) under the same gunicorn settings."""
+keep-alive clients, against the floor app (bench/floor_app.py) under the same gunicorn settings;
+and, between the two, the floor's statements through the stack alone (bench/stack_app.py)."""
 
 from __future__ import annotations
 
@@ -111,6 +112,10 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
     floor, _, floor_cpu = _run(
         "bench.floor_app:app", {"FLOOR_DATABASE_URL": url}, ctx, "gunicorn-floor.log", make
     )
+    ctx.say(f"checkin_write[{dialect}]: the floor's statements through the stack alone")
+    stack, _, stack_cpu = _run(
+        "bench.stack_app:app", {"STACK_DATABASE_URL": url}, ctx, "gunicorn-stack.log", make
+    )
     settings = gunicorn_settings()
     shape = (
         f"gunicorn gthread, {settings['workers']} workers x {settings['threads']} threads "
@@ -119,6 +124,7 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
     answered = dict(app.statuses)
     bad = {k: v for k, v in answered.items() if k not in (200, 201)}
     statements, alone_cpu = _in_process(url, ctx, patients, make)
+    sql = [s for s in statements if not s.startswith("BEGIN")]
     limits = (
         "SQLite has one writer: `begin_write()` takes the lock (BEGIN IMMEDIATE) before the "
         "first INSERT and holds it through the alert rule and the audit row until COMMIT, "
@@ -154,20 +160,36 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
             note=note,
             limit=(
                 f"CPU per check-in: the app's workers spend {app_cpu:.1f} ms against the "
-                f"floor's {floor_cpu:.2f} ms, and the rate follows on these 2 cores, which the "
-                f"workers share with the database and the client. Alone a POST costs "
-                f"{alone_cpu:.1f} ms (the {len(statements)} statements through the ORM's "
-                f"session, then Flask, flask-restx, marshmallow, the alert rules, the audit "
-                f"row); under the load each of its round trips hands the core to another "
-                f"process. A request that reaches no statement (a 404 through the same Flask, "
-                f"flask-restx and gunicorn) ran at the floor's rate, so it is the statements "
-                f"and the ORM around them: 0.5 of the floor needs about 1 ms in all, a third "
-                f"of what this design's 6 statements cost here."
+                f"floor's {floor_cpu:.2f} ms, and on these 2 cores, shared with the database "
+                f"and the client, the rate follows. The floor's own 2 statements sent through "
+                f"Flask, flask-restx, marshmallow and Flask-SQLAlchemy's session (bench/"
+                f"stack_app.py) reached {stack.rate / max(floor.rate, 1e-9):.2f} of the floor "
+                f"({stack_cpu:.1f} ms a request); the app's own work on top, the token lookup, "
+                f"the revision numbered under the day's row lock, the 17 days the decline rule "
+                f"reads and the audit row ({len(sql) - 2} statements more, each a round "
+                f"trip that hands the core to another process under this load) and the alert "
+                f"rules, takes it to {app.rate / max(floor.rate, 1e-9):.2f}. Alone a POST costs "
+                f"{alone_cpu:.1f} ms."
                 + (
                     " SQLite also serialises writers on its one lock."
                     if dialect == "sqlite"
                     else ""
                 )
+            ),
+        ),
+        Result(
+            f"{name}.stack",
+            stack.rate,
+            "check-ins/s",
+            floor.rate,
+            stack.rate / max(floor.rate, 1e-9),
+            note=(
+                f"the floor's two upserts (services.checkins' own statements) behind Flask, "
+                f"flask-restx and marshmallow (the API's CheckInCreateSchema), through "
+                f"Flask-SQLAlchemy's session with the app's engine set-up, under the same "
+                f"gunicorn and load (bench/stack_app.py): no token lookup, no alert rules, no "
+                f"audit row. What the stack costs before the app's own work: {stack_cpu:.1f} ms "
+                f"of worker CPU a request; answers {dict(stack.statuses)}. No goal."
             ),
         ),
         Result(

@@ -17,7 +17,8 @@ from services.upsert import insert_for
 # A check-in may be added this many days after its local date (and is then flagged late).
 BACKFILL_DAYS = 2
 
-_FIELDS = ("local_date", "mood", "anxiety", "pain", "side_effects", "note", "self_harm_thoughts")
+# What a submission stores in both its revision and the day's row.
+FIELDS = ("local_date", "mood", "anxiety", "pain", "side_effects", "note", "self_harm_thoughts")
 
 
 _NUMBER_REVISION = (
@@ -29,7 +30,7 @@ _NUMBER_REVISION = (
 
 
 @cache
-def _statements(dialect: str) -> tuple[Any, Any]:
+def statements(dialect: str) -> tuple[Any, Any]:
     """The two upserts of a submission, built once per dialect (values come as parameters).
 
     The revision is inserted or skipped by (patient, submit_id); the day's row is inserted or
@@ -46,7 +47,7 @@ def _statements(dialect: str) -> tuple[Any, Any]:
     upsert_checkin = upsert.on_conflict_do_update(
         index_elements=["patient_id", "local_date"],
         set_={
-            **{name: upsert.excluded[name] for name in _FIELDS if name != "local_date"},
+            **{name: upsert.excluded[name] for name in FIELDS if name != "local_date"},
             "submitted_at": upsert.excluded.submitted_at,
             "late_entry": upsert.excluded.late_entry,
             "current_revision_id": upsert.excluded.current_revision_id,
@@ -118,9 +119,9 @@ def record_checkin(
             db.session.rollback()
             return replay
         raise
-    values = {name: data.get(name) for name in _FIELDS}
+    values = {name: data.get(name) for name in FIELDS}
     values["side_effects"] = values["side_effects"] or []
-    insert_revision, upsert_checkin = _statements(db.session.get_bind().dialect.name)
+    insert_revision, upsert_checkin = statements(db.session.get_bind().dialect.name)
     revision_id = db.session.scalar(
         insert_revision,
         {
