@@ -244,7 +244,7 @@ def patient_trends(
                 ],
             }
         )
-    # Rows unpacked as tuples, in the statements' column order (by name is slower a field).
+    # Rows unpacked as tuples, in the statements' column order (a field read by name costs more).
     sessions = [
         {
             "id": session_id,
