@@ -3,6 +3,7 @@ clinicians' requests, bad input and isolation. Exhaustive scoring lives in tests
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -392,7 +393,9 @@ def test_due_again_after_14_days_and_overdue_after_3_more(world):
     fourteen = due_at(14)
     assert set(fourteen) == {"phq9", "gad7"}
     assert fourteen["phq9"].reason == "interval"
-    assert fourteen["phq9"].due_since == answered_at.date() + timedelta(days=14)
+    # Due from the 14th local day after the answer (in the patient's zone, not UTC's).
+    answered_on = answered_at.astimezone(ZoneInfo(world.patient.timezone)).date()
+    assert fourteen["phq9"].due_since == answered_on + timedelta(days=14)
     assert fourteen["phq9"].overdue is False
     assert due_at(17)["phq9"].overdue is False
     assert due_at(18)["phq9"].overdue is True
