@@ -37,26 +37,46 @@ def _cors(response: Response, allowed: tuple[str, ...]) -> None:
         headers["Access-Control-Max-Age"] = CORS_MAX_AGE
 
 
+def _defaults(csp: str, api: bool, production: bool) -> tuple[tuple[str, str], ...]:
+    """The headers an answer gets unless its view set them."""
+    headers = [
+        ("Content-Security-Policy", csp),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if api:
+        headers.append(("Cache-Control", "no-store"))
+    if production:
+        headers.append(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+    return tuple(headers)
+
+
 def init_app(app: Flask) -> None:
     production = app.config.get("ENV_NAME") == "production"
     cors_origins = tuple(app.config.get("CORS_ORIGINS", ()))
+    # (docs page, API path) -> its defaults, made once.
+    defaults = {
+        (docs, api): _defaults(DOCS_CSP if docs else APP_CSP, api, production)
+        for docs in (False, True)
+        for api in (False, True)
+    }
 
     @app.after_request
     def _headers(response: Response) -> Response:
         _cors(response, cors_origins)
-        headers = response.headers
         path = request.path
         docs = path in DOCS_PATHS or path.startswith(("/api/v1/docs/", "/swaggerui/"))
-        headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else APP_CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "no-referrer")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        headers = response.headers
+        # One pass over what the view set, not a scan of every header per default.
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend(
+            [
+                (name, value)
+                for name, value in defaults[docs, path.startswith("/api/")]
+                if name.lower() not in present
+            ]
         )
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.path.startswith("/api/"):
-            headers.setdefault("Cache-Control", "no-store")
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

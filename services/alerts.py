@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from clinical import alerts as rules
 from clinical.alerts import DEFAULT_THRESHOLDS, AlertSignal, AlertThresholds
@@ -69,16 +69,20 @@ def raise_alert(
     return db.session.scalar(statement) is not None
 
 
+# Every check-in reads this (the decline rule's days): built once, values as parameters.
+_DAILY_VALUES = (
+    select(CheckIn.local_date, CheckIn.mood, CheckIn.anxiety, CheckIn.pain)
+    .where(CheckIn.patient_id == bindparam("pid"), CheckIn.local_date >= bindparam("since"))
+    .order_by(CheckIn.local_date)
+)
+
+
 def _daily_values(patient_id: int, since: date) -> dict[str, list[tuple[date, float]]]:
-    rows = db.session.execute(
-        select(CheckIn.local_date, CheckIn.mood, CheckIn.anxiety, CheckIn.pain)
-        .where(CheckIn.patient_id == patient_id, CheckIn.local_date >= since)
-        .order_by(CheckIn.local_date)
-    ).all()
+    rows = db.session.connection().execute(_DAILY_VALUES, {"pid": patient_id, "since": since}).all()
     return {
-        "mood": [(r.local_date, r.mood) for r in rows],
-        "anxiety": [(r.local_date, r.anxiety) for r in rows],
-        "pain": [(r.local_date, r.pain) for r in rows],
+        "mood": [(day, mood) for day, mood, _, _ in rows],
+        "anxiety": [(day, anxiety) for day, _, anxiety, _ in rows],
+        "pain": [(day, pain) for day, _, _, pain in rows],
     }
 
 

@@ -26,8 +26,9 @@ def record(
     outcome: str = "ok",
 ) -> None:
     """Write an event in the current transaction (it commits or rolls back with the change it
-    describes). A Core INSERT, not an ORM object: no unit-of-work flush on every request."""
-    db.session.execute(
+    describes). A Core INSERT on the transaction's connection, not an ORM object: no
+    unit-of-work flush, no ORM execution path, on every request."""
+    db.session.connection().execute(
         _INSERT,
         {
             "at": utcnow(),

@@ -121,8 +121,11 @@ def record_checkin(
         raise
     values = {name: data.get(name) for name in FIELDS}
     values["side_effects"] = values["side_effects"] or []
-    insert_revision, upsert_checkin = statements(db.session.get_bind().dialect.name)
-    revision_id = db.session.scalar(
+    # Core statements on the transaction's connection: the session's ORM execution path adds
+    # nothing to an INSERT that loads no objects.
+    connection = db.session.connection()
+    insert_revision, upsert_checkin = statements(connection.dialect.name)
+    revision_id = connection.scalar(
         insert_revision,
         {
             **values,
@@ -139,7 +142,7 @@ def record_checkin(
         replay = _replay(patient.id, submit_id)
         assert replay is not None
         return replay
-    checkin_id, number = db.session.execute(
+    checkin_id, number = connection.execute(
         upsert_checkin,
         {
             **values,

@@ -48,6 +48,20 @@ def test_api_answers_are_never_cached(client, world):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_a_header_the_view_set_is_kept_and_none_is_doubled(make_app):
+    app = make_app()
+
+    @app.get("/api/v1/probe-own-headers")
+    def own_headers():
+        return "", 204, {"cache-control": "private, max-age=60", "X-Frame-Options": "SAMEORIGIN"}
+
+    headers = app.test_client().get("/api/v1/probe-own-headers").headers
+
+    assert headers.getlist("Cache-Control") == ["private, max-age=60"]  # names match any case
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert headers.getlist("Referrer-Policy") == ["no-referrer"]
+
+
 def test_only_the_api_docs_get_the_looser_policy(client):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
