@@ -4,11 +4,14 @@ and, between the two, the floor's statements through the stack alone (bench/stac
 
 from __future__ import annotations
 
+import cProfile
 import json
+import pstats
 import random
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -123,8 +126,17 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
     )
     answered = dict(app.statuses)
     bad = {k: v for k, v in answered.items() if k not in (200, 201)}
-    statements, alone_cpu = _in_process(url, ctx, patients, make)
+    alone = _in_process(url, ctx, patients, make)
+    statements = alone.statements
     sql = [s for s in statements if not s.startswith("BEGIN")]
+    calls = alone.calls
+    alone_note = (
+        f"Alone (one thread calling each WSGI app, no load) a POST costs the app "
+        f"{alone.cpu_ms['app']:.1f} ms of CPU and {calls['app']:,} Python function calls, the "
+        f"stack alone {alone.cpu_ms['stack']:.2f} ms and {calls['stack']:,}, the floor "
+        f"{alone.cpu_ms['floor']:.2f} ms and {calls['floor']:,} (calls, unlike times, do not "
+        f"move with the machine's load)."
+    )
     limits = (
         "SQLite has one writer: `begin_write()` takes the lock (BEGIN IMMEDIATE) before the "
         "first INSERT and holds it through the alert rule and the audit row until COMMIT, "
@@ -146,8 +158,7 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
         f"the revision's INSERT ... ON CONFLICT (which decides replays), the day's upsert, the "
         f"revision numbered by UPDATE ... RETURNING, 17 days read for the decline rule, the "
         f"audit row; then Flask, flask-restx, marshmallow and the ORM around them (statements "
-        f"and schemas are built once). Alone (one thread calling the WSGI app, no load) a "
-        f"POST costs the app {alone_cpu:.1f} ms of CPU. {limits}"
+        f"and schemas are built once). {alone_note} {limits}"
     )
     name = f"checkin_write.{dialect}"
     results = [
@@ -162,14 +173,15 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
                 f"CPU per check-in: the app's workers spend {app_cpu:.1f} ms against the "
                 f"floor's {floor_cpu:.2f} ms, and on these 2 cores, shared with the database "
                 f"and the client, the rate follows. The floor's own 2 statements sent through "
-                f"Flask, flask-restx, marshmallow and Flask-SQLAlchemy's session (bench/"
+                f"Flask, flask-restx, marshmallow and a Flask-SQLAlchemy session (bench/"
                 f"stack_app.py) reached {stack.rate / max(floor.rate, 1e-9):.2f} of the floor "
                 f"({stack_cpu:.1f} ms a request); the app's own work on top, the token lookup, "
                 f"the revision numbered under the day's row lock, the 17 days the decline rule "
                 f"reads and the audit row ({len(sql) - 2} statements more, each a round "
                 f"trip that hands the core to another process under this load) and the alert "
-                f"rules, takes it to {app.rate / max(floor.rate, 1e-9):.2f}. Alone a POST costs "
-                f"{alone_cpu:.1f} ms."
+                f"rules, takes it to {app.rate / max(floor.rate, 1e-9):.2f}. Alone a POST makes "
+                f"{calls['app']:,} Python function calls against the stack's {calls['stack']:,} "
+                f"and the floor's {calls['floor']:,}."
                 + (
                     " SQLite also serialises writers on its one lock."
                     if dialect == "sqlite"
@@ -185,11 +197,12 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
             stack.rate / max(floor.rate, 1e-9),
             note=(
                 f"the floor's two upserts (services.checkins' own statements) behind Flask, "
-                f"flask-restx and marshmallow (the API's CheckInCreateSchema), through "
-                f"Flask-SQLAlchemy's session with the app's engine set-up, under the same "
-                f"gunicorn and load (bench/stack_app.py): no token lookup, no alert rules, no "
-                f"audit row. What the stack costs before the app's own work: {stack_cpu:.1f} ms "
-                f"of worker CPU a request; answers {dict(stack.statuses)}. No goal."
+                f"flask-restx and marshmallow (the API's CheckInCreateSchema), in a "
+                f"Flask-SQLAlchemy session's transaction with the app's engine set-up, under "
+                f"the same gunicorn and load (bench/stack_app.py): no token lookup, no alert "
+                f"rules, no audit row. What the stack costs before the app's own work: "
+                f"{stack_cpu:.1f} ms of worker CPU a request; answers {dict(stack.statuses)}. "
+                f"No goal."
             ),
         ),
         Result(
@@ -212,25 +225,33 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
     return results, app_rss
 
 
-def _in_process(
-    url: str, ctx: Context, patients: list[tuple[int, str, str]], make
-) -> tuple[list[str], float]:
-    """The statements one check-in POST sends, as 'VERB table', and the CPU a POST costs the
-    app alone (ms): the load's next 300 requests called on the WSGI app in one thread, their
-    environments made beforehand."""
+@dataclass
+class Alone:
+    """One thread calling each WSGI app with no load: what a POST costs each, exactly."""
+
+    statements: list[str]  # the app's, as 'VERB table'
+    cpu_ms: dict[str, float]  # app, stack, floor: CPU a POST
+    calls: dict[str, int]  # app, stack, floor: Python function calls a POST (cProfile's count)
+
+
+def _in_process(url: str, ctx: Context, patients: list[tuple[int, str, str]], make) -> Alone:
+    """The app's statements for one check-in POST; then, for the app, the stack app and the floor
+    app in turn, the CPU (the next 300 requests of the load) and the Python function calls (50
+    more) a POST costs, the environments made beforehand. Function calls do not move with the
+    machine's load as times do: they show where the gap is on any machine."""
     from werkzeug.test import EnvironBuilder
 
+    from bench import floor_app, stack_app
     from bench.common import counted_statements, make_app
     from models import db
 
-    app = make_app(url, ctx.instance)
+    number = iter(range(10_000 * CLIENTS, 20_000 * CLIENTS))
 
-    def environ(number: int) -> dict:
-        client = number % CLIENTS
-        raw = make(client, 10_000 + number // CLIENTS).split(b"\r\n\r\n", 1)[1]
-        pid, token, _today = patients[
-            (client + CLIENTS * (10_000 + number // CLIENTS)) % len(patients)
-        ]
+    def environ() -> dict:
+        n = next(number)
+        client, round_ = n % CLIENTS, n // CLIENTS
+        raw = make(client, round_).split(b"\r\n\r\n", 1)[1]
+        pid, token, _today = patients[(client + CLIENTS * round_) % len(patients)]
         return EnvironBuilder(
             path=f"/api/v1/patients/{pid}/checkins",
             method="POST",
@@ -240,26 +261,45 @@ def _in_process(
 
     answers: list[str] = []
 
-    def post(environ: dict) -> None:
-        body = app(environ, lambda status, _headers, _exc=None: answers.append(status))
+    def post(wsgi, environ: dict) -> None:
+        body = wsgi(environ, lambda status, _headers, _exc=None: answers.append(status))
         b"".join(body)
-        body.close()
+        if hasattr(body, "close"):
+            body.close()
 
+    def cost(wsgi) -> tuple[float, int]:
+        for _ in range(20):  # warm: the pool, prepared statements
+            post(wsgi, environ())
+        timed, counted = [environ() for _ in range(300)], [environ() for _ in range(50)]
+        started = time.process_time()
+        for one in timed:
+            post(wsgi, one)
+        cpu = 1000 * (time.process_time() - started) / len(timed)
+        profile = cProfile.Profile()
+        profile.enable()
+        for one in counted:
+            post(wsgi, one)
+        profile.disable()
+        return cpu, round(pstats.Stats(profile).total_calls / len(counted))
+
+    app = make_app(url, ctx.instance)
     with app.app_context(), counted_statements(db.engine) as statements:
-        post(environ(0))
-    for n in range(1, 21):  # warm: the pool, prepared statements
-        post(environ(n))
-    timed = [environ(n) for n in range(21, 321)]
-    started = time.process_time()
-    for one in timed:
-        post(one)
-    cpu = 1000 * (time.process_time() - started) / len(timed)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+        post(app, environ())
+    figures = {"app": cost(app)}
+    stack = stack_app.make_app(url)
+    figures["stack"] = cost(stack)
+    figures["floor"] = cost(floor_app.make_app(url))
+    for flask_app in (app, stack):
+        with flask_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
     if not all(status.startswith(("200", "201")) for status in answers):
         raise RuntimeError(f"check-ins answered {sorted(set(answers))}")
-    return [_verb_table(s) for s in statements], cpu
+    return Alone(
+        [_verb_table(s) for s in statements],
+        {name: cpu for name, (cpu, _) in figures.items()},
+        {name: calls for name, (_, calls) in figures.items()},
+    )
 
 
 def _verb_table(statement: str) -> str:

@@ -18,7 +18,6 @@ import threading
 from datetime import UTC, date, datetime
 
 PATH = re.compile(r"^/api/v1/patients/(\d+)/checkins$")
-_local = threading.local()
 
 REVISION_SQL = (
     "INSERT INTO checkin_revisions (patient_id, submit_id, local_date, mood, anxiety, pain, "
@@ -35,10 +34,6 @@ CURRENT_SQL = (
     "current_revision_id = excluded.current_revision_id, revision = checkins.revision + 1 "
     "RETURNING id, revision"
 )
-
-
-def _url() -> str:
-    return os.environ["FLOOR_DATABASE_URL"]
 
 
 class _Database:
@@ -122,27 +117,38 @@ class _Database:
             self.connection.rollback()
 
 
-def _database() -> _Database:
-    database = getattr(_local, "database", None)
-    if database is None:
-        database = _local.database = _Database(_url())
-    return database
+def make_app(url: str):
+    """The floor as a WSGI callable on `url`, one connection per thread."""
+    local = threading.local()
+
+    def database() -> _Database:
+        if (found := getattr(local, "database", None)) is None:
+            found = local.database = _Database(url)
+        return found
+
+    def app(environ, start_response):
+        match = PATH.match(environ.get("PATH_INFO", ""))
+        if environ.get("REQUEST_METHOD") != "POST" or match is None:
+            start_response("404 Not Found", [("Content-Length", "0")])
+            return [b""]
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = json.loads(environ["wsgi.input"].read(length))
+        result = database().record(int(match[1]), body)
+        if result is None:
+            payload, status = b'{"replay":true}', "200 OK"
+        else:
+            payload = json.dumps({"id": result[0], "revision": result[1]}).encode()
+            status = "201 Created"
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
+        )
+        return [payload]
+
+    return app
 
 
-def app(environ, start_response):
-    match = PATH.match(environ.get("PATH_INFO", ""))
-    if environ.get("REQUEST_METHOD") != "POST" or match is None:
-        start_response("404 Not Found", [("Content-Length", "0")])
-        return [b""]
-    length = int(environ.get("CONTENT_LENGTH") or 0)
-    body = json.loads(environ["wsgi.input"].read(length))
-    result = _database().record(int(match[1]), body)
-    if result is None:
-        payload, status = b'{"replay":true}', "200 OK"
-    else:
-        payload = json.dumps({"id": result[0], "revision": result[1]}).encode()
-        status = "201 Created"
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))]
-    )
-    return [payload]
+def __getattr__(name: str):
+    """`app` for gunicorn (`bench.floor_app:app`), on FLOOR_DATABASE_URL."""
+    if name == "app":
+        return make_app(os.environ["FLOOR_DATABASE_URL"])
+    raise AttributeError(name)
