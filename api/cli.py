@@ -24,8 +24,14 @@ from services.errors import ServiceError
 @click.option("--password", required=True, help="At least 10 characters, not a common one")
 @click.option("--admin", is_flag=True, help="Also manages the clinic")
 @click.option("--phone", default=None, help="The clinic's phone, shown with crisis resources")
+@click.option("--name", "display_name", default=None, help="As colleagues know them (alert trail)")
 def create_clinician(
-    clinic_name: str, email: str, password: str, admin: bool, phone: str | None
+    clinic_name: str,
+    email: str,
+    password: str,
+    admin: bool,
+    phone: str | None,
+    display_name: str | None,
 ) -> None:
     """Add a clinician (or admin) to a clinic, creating the clinic if needed."""
     clinic = db.session.scalar(select(Clinic).where(Clinic.name == clinic_name))
@@ -34,7 +40,9 @@ def create_clinician(
         db.session.add(clinic)
         db.session.flush()
     try:
-        user = auth_service.create_staff(clinic.id, email, password, admin=admin)
+        user = auth_service.create_staff(
+            clinic.id, email, password, admin=admin, display_name=display_name
+        )
     except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(_explain(exc)) from None

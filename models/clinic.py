@@ -42,6 +42,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     # Lower-cased; optional for patients, who may sign in with their token only.
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # Staff only: the name colleagues know them by, shown on the alert trail (a patient's name
+    # is on their Patient row).
+    display_name: Mapped[str | None] = mapped_column(String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)

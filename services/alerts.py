@@ -179,18 +179,27 @@ def _alert_for(actor: User, alert_id: int) -> Alert:
     return alert
 
 
-def with_staff_emails(alerts: list[Alert]) -> list[Alert]:
-    """Set `acknowledged_by_email` and `resolved_by_email` on each alert (one query), so the
-    clinic reads who handled it, not a user id."""
+def with_staff(alerts: list[Alert]) -> list[Alert]:
+    """Set who handled each alert (one query), so the clinic reads a colleague, not a user id:
+    `acknowledged_by_name` and `_email`, `resolved_by_name` and `_email` (a name may be None)."""
     ids = {i for a in alerts for i in (a.acknowledged_by_id, a.resolved_by_id) if i is not None}
-    emails = (
-        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+    staff = (
+        {
+            user_id: (name, email)
+            for user_id, name, email in db.session.execute(
+                select(User.id, User.display_name, User.email).where(User.id.in_(ids))
+            )
+        }
         if ids
         else {}
     )
     for alert in alerts:
-        alert.acknowledged_by_email = emails.get(alert.acknowledged_by_id)
-        alert.resolved_by_email = emails.get(alert.resolved_by_id)
+        alert.acknowledged_by_name, alert.acknowledged_by_email = staff.get(
+            alert.acknowledged_by_id, (None, None)
+        )
+        alert.resolved_by_name, alert.resolved_by_email = staff.get(
+            alert.resolved_by_id, (None, None)
+        )
     return alerts
 
 
@@ -220,7 +229,7 @@ def list_alerts(actor: User, status: str | None = None, patient_id: int | None =
         alert.patient_name = name
         items.append(alert)
     items.sort(key=lambda a: (a.status == "resolved", order.get(a.severity, 9)))
-    with_staff_emails(items)
+    with_staff(items)
     begin_write()
     audit.record("alerts.read", actor=actor, patient_id=patient_id, resource="alerts")
     db.session.commit()
@@ -248,7 +257,7 @@ def acknowledge_alert(actor: User, alert_id: int, now: datetime | None = None) -
         outcome="ok" if changed else "unchanged",
     )
     db.session.commit()
-    return with_staff_emails([alert])[0]
+    return with_staff([alert])[0]
 
 
 def resolve_alert(actor: User, alert_id: int, note: str, now: datetime | None = None) -> Alert:
@@ -272,4 +281,4 @@ def resolve_alert(actor: User, alert_id: int, note: str, now: datetime | None = 
         "alert.resolve", actor=actor, patient_id=alert.patient_id, resource=f"alerts/{alert.id}"
     )
     db.session.commit()
-    return with_staff_emails([alert])[0]
+    return with_staff([alert])[0]

@@ -296,10 +296,24 @@ def change_password(
     return issued
 
 
-def create_staff(clinic_id: int, email: str, password: str, *, admin: bool = False) -> User:
-    """Add a clinician (or an admin) to a clinic; the password must meet the policy."""
+STAFF_NAME_MAX = 120
+
+
+def create_staff(
+    clinic_id: int,
+    email: str,
+    password: str,
+    *,
+    admin: bool = False,
+    display_name: str | None = None,
+) -> User:
+    """Add a clinician (or an admin) to a clinic; the password must meet the policy. The
+    display name is what colleagues read on the alert trail (the email when there is none)."""
     if problems := policy_problems(password):
         raise InvalidInput({"password": problems})
+    display_name = (display_name or "").strip() or None
+    if display_name is not None and len(display_name) > STAFF_NAME_MAX:
+        raise InvalidInput({"display_name": [f"At most {STAFF_NAME_MAX} characters."]})
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ConflictError("A user with this email exists.")
@@ -307,6 +321,7 @@ def create_staff(clinic_id: int, email: str, password: str, *, admin: bool = Fal
         clinic_id=clinic_id,
         role="admin" if admin else "clinician",
         email=email,
+        display_name=display_name,
         password_hash=hash_password(password),
     )
     db.session.add(user)

@@ -39,6 +39,8 @@ DEMO_CLINIC = "Demo Ketamine Clinic"
 DEMO_PHONE = "+1 555 0100"
 DEMO_PASSWORD = "demo-password-123"  # noqa: S105 - documented demo account, refused in production
 CLINICIAN_EMAIL = "demo@clinic.example"
+CLINICIAN_NAME = "Dr. Dana Demo"
+ADMIN_NAME = "Alex Admin"
 ADMIN_EMAIL = "admin@clinic.example"
 HISTORY_DAYS = 120
 
@@ -165,10 +167,19 @@ def seed_demo(today: date | None = None) -> bool:
     db.session.add(clinic)
     db.session.flush()
     password_hash = hash_password(DEMO_PASSWORD)
-    clinician = User(
-        clinic_id=clinic.id, role="clinician", email=CLINICIAN_EMAIL, password_hash=password_hash
+    clinician, admin = (
+        User(
+            clinic_id=clinic.id,
+            role=role,
+            email=email,
+            display_name=name,
+            password_hash=password_hash,
+        )
+        for role, email, name in (
+            ("clinician", CLINICIAN_EMAIL, CLINICIAN_NAME),
+            ("admin", ADMIN_EMAIL, ADMIN_NAME),
+        )
     )
-    admin = User(clinic_id=clinic.id, role="admin", email=ADMIN_EMAIL, password_hash=password_hash)
     db.session.add_all([clinician, admin])
     db.session.flush()
     start = today - timedelta(days=HISTORY_DAYS - 1)

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from clinical.daily import SCALES, improvement
 from models import Alert, CheckIn, User, db, utcnow
 from services import audit
-from services.alerts import with_staff_emails
+from services.alerts import with_staff
 from services.errors import InvalidInput
 from services.outcomes import compute_outcomes, load_history
 from services.patients import require_staff, resolve_patient
@@ -94,7 +94,7 @@ def visit_summary(
         "questionnaires": [q for q in history.questionnaires if since <= q.local_date <= today],
         "outcomes": outcomes["measures"],
         "durability": [s for s in outcomes["sessions"] if s["local_date"] >= since.isoformat()],
-        "alerts": with_staff_emails(list(alerts)),
+        "alerts": with_staff(list(alerts)),
         "side_effects": [
             {"name": name, "severity": severity, "count": count}
             for (name, severity), count in sorted(effects.items())

@@ -113,9 +113,19 @@ def make_clinic(app: Flask) -> Callable[..., Clinic]:
 
 @pytest.fixture
 def make_staff(app: Flask) -> Callable[..., Actor]:
-    def build(clinic: Clinic, *, admin: bool = False, email: str | None = None) -> Actor:
+    def build(
+        clinic: Clinic,
+        *,
+        admin: bool = False,
+        email: str | None = None,
+        display_name: str | None = None,
+    ) -> Actor:
         user = auth_service.create_staff(
-            clinic.id, email or f"{uuid.uuid4().hex[:10]}@clinic.test", PASSWORD, admin=admin
+            clinic.id,
+            email or f"{uuid.uuid4().hex[:10]}@clinic.test",
+            PASSWORD,
+            admin=admin,
+            display_name=display_name,
         )
         issued = auth_service.issue_token(user, datetime.now(UTC))
         db.session.commit()

@@ -215,6 +215,9 @@ class TrendQuerySchema(QuerySchema):
     )
 
 
+STAFF_NAME = "The staff member's display name (null when they have none: show the email)"
+
+
 class AlertSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     patient_id = fields.Integer(dump_only=True)
@@ -232,10 +235,16 @@ class AlertSchema(StrictSchema):
     acknowledged_by_email = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "The staff member's email"}
     )
+    acknowledged_by_name = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": STAFF_NAME}
+    )
     resolved_at = AwareDateTime(dump_only=True, allow_none=True)
     resolved_by_id = fields.Integer(dump_only=True, allow_none=True)
     resolved_by_email = fields.String(
         dump_only=True, allow_none=True, metadata={"description": "The staff member's email"}
+    )
+    resolved_by_name = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": STAFF_NAME}
     )
     resolution_note = fields.String(dump_only=True, allow_none=True)
 

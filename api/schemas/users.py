@@ -31,6 +31,9 @@ class UserSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     role = fields.String(dump_only=True, metadata={"enum": ["patient", "clinician", "admin"]})
     email = fields.String(dump_only=True, allow_none=True)
+    display_name = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "Staff only; patients: null"}
+    )
     clinic = fields.Nested(ClinicSchema, dump_only=True)
     patient = fields.Nested(PatientSchema, dump_only=True, allow_none=True)
 
@@ -144,6 +147,9 @@ class PasswordChangeSchema(StrictSchema):
 class StaffSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)
+    display_name = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "As colleagues know them"}
+    )
     role = fields.String(dump_only=True, metadata={"enum": ["clinician", "admin"]})
     active = fields.Boolean(dump_only=True)
     locked_until = AwareDateTime(

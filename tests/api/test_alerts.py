@@ -55,6 +55,28 @@ def audit_actions(alert_id) -> list[str]:
     )
 
 
+def test_the_trail_names_who_handled_an_alert_by_their_display_name(client, world, make_staff):
+    named = make_staff(world.clinic, display_name="  Dr. Ana Ruiz ")
+    phq9(client, world.patient_actor)
+    [alert] = inbox(client, named)
+    path = f"/api/v1/alerts/{alert['id']}"
+
+    client.post(f"{path}/acknowledge", headers=named.headers)
+    resolved = client.post(f"{path}/resolve", headers=world.admin.headers, json={"note": "Called."})
+
+    body = resolved.json
+    assert (body["acknowledged_by_name"], body["acknowledged_by_email"]) == (
+        "Dr. Ana Ruiz",
+        named.user.email,
+    )
+    # A colleague created without a name: null, and the app shows their email.
+    assert (body["resolved_by_name"], body["resolved_by_email"]) == (None, world.admin.user.email)
+    [listed] = inbox(client, world.clinician, "?status=resolved")
+    assert listed["acknowledged_by_name"] == "Dr. Ana Ruiz"
+    staff = client.get("/api/v1/users", headers=world.admin.headers).json["items"]
+    assert {s["email"]: s["display_name"] for s in staff}[named.user.email] == "Dr. Ana Ruiz"
+
+
 def test_item9_alert_is_acknowledged_then_resolved_with_a_note(client, world):
     response = phq9(client, world.patient_actor)
     [alert] = inbox(client, world.clinician, "?status=open")

@@ -68,11 +68,14 @@ def test_create_clinician(app, client):
             "--password",
             "a-long-passphrase",
             "--admin",
+            "--name",
+            "Dr. Lee Lead",
         ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalars(select(User).where(User.email == "lead@east.test")).one()
     assert user.role == "admin"
+    assert user.display_name == "Dr. Lee Lead"
     assert db.session.get(Clinic, user.clinic_id).name == "East Clinic"
     weak = runner.invoke(
         args=[
@@ -86,6 +89,21 @@ def test_create_clinician(app, client):
         ]
     )
     assert weak.exit_code != 0 and "10 characters" in weak.output
+    too_long = runner.invoke(
+        args=[
+            "create-clinician",
+            "--clinic",
+            "East Clinic",
+            "--email",
+            "c@east.test",
+            "--password",
+            "a-long-passphrase",
+            "--name",
+            "N" * 121,
+        ]
+    )
+    assert too_long.exit_code != 0 and "120 characters" in too_long.output
+    assert db.session.scalar(select(User.id).where(User.email == "c@east.test")) is None
 
 
 def _demo_headers(client) -> dict[str, str]:

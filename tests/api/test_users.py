@@ -20,7 +20,15 @@ def test_admin_lists_only_their_clinics_staff(client, world):
     assert world.other_clinician.user.id not in ids
     assert world.patient_actor.user.id not in ids
     item = response.json["items"][0]
-    assert set(item) == {"id", "email", "role", "active", "locked_until", "created_at"}
+    assert set(item) == {
+        "id",
+        "email",
+        "display_name",
+        "role",
+        "active",
+        "locked_until",
+        "created_at",
+    }
 
 
 def test_only_admins_list_staff(client, world):

@@ -67,6 +67,10 @@ def roster_names(page) -> list[str]:
 def test_sign_in_roster_in_triage_order_search_and_filter(demo, desk):
     page = desk.new_page()
     sign_in(page, demo)
+    # The header names who is signed in as colleagues know them; the email is its title.
+    account = page.locator(".account-email")
+    expect(account).to_have_text("Dr. Dana Demo")
+    expect(account).to_have_attribute("title", EMAIL)
 
     expected = [row["patient"]["display_name"] for row in api_get(page, demo, "/patients")["items"]]
     assert len(expected) == 5

@@ -31,6 +31,11 @@ describe('who', () => {
     expect(who(null, 7)).toBe('someone');
   });
 
+  it('names another clinician by their display name when they have one', () => {
+    expect(who(8, 7, 'Dr. Ana Ruiz')).toBe('Dr. Ana Ruiz');
+    expect(who(7, 7, 'Dr. Ana Ruiz')).toBe('you');
+  });
+
   it('names another clinician by their email when the API gives it', () => {
     expect(who(8, 7, 'dr.lee@clinic.example')).toBe('dr.lee@clinic.example');
     expect(who(7, 7, 'me@clinic.example')).toBe('you');

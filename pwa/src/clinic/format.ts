@@ -167,15 +167,15 @@ export function modalityLabel(code: string | null | undefined): string {
   return MODALITIES.find((m) => m.value === code)?.label ?? humanise(code);
 }
 
-/** "you" for the signed-in clinician, else their email, else "clinician #7". */
+/** "you" for the signed-in clinician, else their name or email, else "clinician #7". */
 export function who(
   userId: number | string | null | undefined,
   me: number | string | null | undefined,
-  email?: string | null,
+  nameOrEmail?: string | null,
 ): string {
   if (userId === null || userId === undefined) return 'someone';
   if (me !== null && me !== undefined && String(userId) === String(me)) return 'you';
-  return email || `clinician #${userId}`;
+  return nameOrEmail || `clinician #${userId}`;
 }
 
 // Formatters are costly to build: one each, reused (the roster formats thousands of dates).

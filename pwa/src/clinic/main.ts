@@ -57,7 +57,9 @@ function main(): void {
     onRendered: (path) => {
       const signedIn = app.session.signedIn();
       nav.hidden = !signedIn;
-      account.replaceChildren(...(signedIn ? [h('span', { class: 'account-email' }, app.session.user()?.email ?? ''), signOut] : []));
+      const user = app.session.user();
+      const email = user?.email ?? '';
+      account.replaceChildren(...(signedIn ? [h('span', { class: 'account-email', title: email }, user?.display_name || email), signOut] : []));
       for (const link of nav.querySelectorAll('a')) {
         if (link.pathname.replace(/\/$/, '') === path.replace(/\/$/, '')) link.setAttribute('aria-current', 'page');
         else link.removeAttribute('aria-current');

@@ -19,6 +19,8 @@ export interface User {
   id: number | string;
   role: Role;
   email: string | null;
+  /** Staff: the name colleagues know them by (null when none was given; patients: null). */
+  display_name?: string | null;
   clinic: Clinic | null;
   patient: PatientProfile | null;
 }
@@ -320,9 +322,12 @@ export interface Alert {
   acknowledged_by_id: number | null;
   /** The staff member's email (absent where the API does not say who). */
   acknowledged_by_email?: string | null;
+  /** The staff member's display name (null when they have none: show the email). */
+  acknowledged_by_name?: string | null;
   resolved_at: string | null;
   resolved_by_id: number | null;
   resolved_by_email?: string | null;
+  resolved_by_name?: string | null;
   resolution_note: string | null;
 }
 

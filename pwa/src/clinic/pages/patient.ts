@@ -422,7 +422,7 @@ export async function renderPatient(app: ClinicApp, ctx: RouteContext): Promise<
           'ul',
           null,
           alerts.map((a) =>
-            h('li', null, tag(humanise(a.severity), a.severity), ' ', a.summary, ' ', h('span', { class: 'small' }, `(raised ${formatDateTime(a.raised_at)}${a.acknowledged_at ? `, acknowledged by ${who(a.acknowledged_by_id, app.session.user()?.id, a.acknowledged_by_email)}` : ''})`)),
+            h('li', null, tag(humanise(a.severity), a.severity), ' ', a.summary, ' ', h('span', { class: 'small' }, `(raised ${formatDateTime(a.raised_at)}${a.acknowledged_at ? `, acknowledged by ${who(a.acknowledged_by_id, app.session.user()?.id, a.acknowledged_by_name ?? a.acknowledged_by_email)}` : ''})`)),
           ),
         ),
         h('p', null, h('a', { href: `/clinic/alerts?patient=${encodeURIComponent(pid)}` }, 'Handle these alerts')),

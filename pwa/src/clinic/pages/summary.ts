@@ -128,8 +128,8 @@ function summaryBody(summary: Summary, instruments: Instrument[], me: number | s
               formatDateTime(a.raised_at),
               `${a.severity === a.kind ? humanise(a.kind) : `${humanise(a.severity)} ${humanise(a.kind).toLowerCase()}`}: ${a.summary}`,
               [
-                a.acknowledged_at ? `Acknowledged ${formatDateTime(a.acknowledged_at)} by ${who(a.acknowledged_by_id, me, a.acknowledged_by_email)}.` : 'Not acknowledged.',
-                a.resolved_at ? `Resolved ${formatDateTime(a.resolved_at)} by ${who(a.resolved_by_id, me, a.resolved_by_email)}: ${a.resolution_note ?? ''}` : 'Still open.',
+                a.acknowledged_at ? `Acknowledged ${formatDateTime(a.acknowledged_at)} by ${who(a.acknowledged_by_id, me, a.acknowledged_by_name ?? a.acknowledged_by_email)}.` : 'Not acknowledged.',
+                a.resolved_at ? `Resolved ${formatDateTime(a.resolved_at)} by ${who(a.resolved_by_id, me, a.resolved_by_name ?? a.resolved_by_email)}: ${a.resolution_note ?? ''}` : 'Still open.',
               ].join(' '),
             ]),
           ),
