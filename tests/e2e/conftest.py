@@ -101,12 +101,15 @@ def browser(chromium_path, playwright_instance):
 
 @pytest.fixture
 def phone(browser):
-    """A phone-sized browser context (a new profile: no storage, no service worker)."""
+    """A phone-sized browser context (a new profile: no storage, no service worker), in the
+    invited patients' zone: enrolment takes the device's zone, and a phone on the machine's
+    (UTC) would be a day ahead of New York every evening."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
+        timezone_id="America/New_York",
     )
     try:
         yield context
