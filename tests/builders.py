@@ -18,13 +18,15 @@ def earlier_today(timezone: str, minutes: int) -> datetime:
 
 
 def check_in_days_ago(actor, days_back: int, mood: int, **extra) -> None:
-    """Record the patient's check-in as if submitted `days_back` days ago (anxiety 5, pain 2 unless
-    given)."""
+    """Record the patient's check-in as if submitted `days_back` local days ago, at this wall-clock
+    time in their zone (anxiety 5, pain 2 unless given). Local days, not 24-hour steps: across a
+    daylight-saving change those may land on the day before."""
     zone = ZoneInfo(actor.user.patient.timezone)
-    now = datetime.now(UTC) - timedelta(days=days_back)
+    then = datetime.now(zone) - timedelta(days=days_back)  # wall-clock arithmetic in the zone
+    now = then.astimezone(UTC)
     body = {
         "submit_id": uuid.uuid4(),
-        "local_date": now.astimezone(zone).date(),
+        "local_date": then.date(),
         "mood": mood,
         "anxiety": 5,
         "pain": 2,

@@ -2,7 +2,7 @@
 clinicians' requests, bad input and isolation. Exhaustive scoring lives in tests/clinical."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,8 +40,12 @@ def submission(instrument: str = "phq9", answers: list[int] | None = None, **ove
 
 
 def backdate_enrolment(patient, days: int) -> datetime:
-    """Move the patient's enrolment (and record) `days` into the past; answers the instant."""
-    enrolled_at = datetime.now(UTC) - timedelta(days=days)
+    """Move the patient's enrolment (and record) `days` local days into the past, at noon in
+    their zone; answers that instant in the zone, so adding days to it keeps local noon across
+    a daylight-saving change (24-hour steps from a UTC instant near midnight would not)."""
+    zone = ZoneInfo(patient.timezone)
+    day = datetime.now(zone).date() - timedelta(days=days)
+    enrolled_at = datetime.combine(day, time(12), zone)
     patient.enrolled_at = enrolled_at
     patient.created_at = enrolled_at - timedelta(hours=1)
     db.session.commit()
