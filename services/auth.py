@@ -299,6 +299,14 @@ def change_password(
 STAFF_NAME_MAX = 120
 
 
+def staff_name(value: str | None) -> str | None:
+    """A staff member's display name as stored: trimmed, None when empty (their email shows)."""
+    name = (value or "").strip() or None
+    if name is not None and len(name) > STAFF_NAME_MAX:
+        raise InvalidInput({"display_name": [f"At most {STAFF_NAME_MAX} characters."]})
+    return name
+
+
 def create_staff(
     clinic_id: int,
     email: str,
@@ -311,9 +319,7 @@ def create_staff(
     display name is what colleagues read on the alert trail (the email when there is none)."""
     if problems := policy_problems(password):
         raise InvalidInput({"password": problems})
-    display_name = (display_name or "").strip() or None
-    if display_name is not None and len(display_name) > STAFF_NAME_MAX:
-        raise InvalidInput({"display_name": [f"At most {STAFF_NAME_MAX} characters."]})
+    display_name = staff_name(display_name)
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ConflictError("A user with this email exists.")

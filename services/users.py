@@ -1,4 +1,5 @@
-"""Clinic staff management by the clinic's admins: who has access, and taking it away."""
+"""Clinic staff management by the clinic's admins: who has access, their names, and taking
+access away. Staff may also set their own display name."""
 
 from datetime import datetime
 
@@ -6,7 +7,7 @@ from sqlalchemy import select
 
 from models import STAFF_ROLES, User, begin_write, db, utcnow
 from services import audit
-from services.auth import revoke_all_tokens
+from services.auth import revoke_all_tokens, staff_name
 from services.errors import ConflictError, NotFoundError, PermissionDenied
 
 
@@ -31,6 +32,41 @@ def list_staff(actor: User) -> list[User]:
     return staff
 
 
+def _clinic_staff(actor: User, user_id: int) -> User:
+    """A clinician or admin of the actor's clinic; anyone else's id answers 404."""
+    user = db.session.scalar(
+        select(User).where(
+            User.id == user_id, User.clinic_id == actor.clinic_id, User.role.in_(STAFF_ROLES)
+        )
+    )
+    if user is None:
+        raise NotFoundError("User not found.")
+    return user
+
+
+def rename_staff(actor: User, user_id: int, display_name: str | None) -> User:
+    """Set the name colleagues read on the alert trail (trimmed; empty shows the email).
+
+    Staff may rename themselves; admins anyone of their own clinic (anyone else's id answers
+    404). Audited, with "unchanged" when the name was already so.
+    """
+    if not actor.is_staff or (user_id != actor.id and actor.role != "admin"):
+        raise PermissionDenied("Only a clinic admin may rename a colleague.")
+    name = staff_name(display_name)
+    begin_write()
+    user = _clinic_staff(actor, user_id)
+    changed = user.display_name != name
+    user.display_name = name
+    audit.record(
+        "user.rename",
+        actor=actor,
+        resource=f"users/{user.id}",
+        outcome="ok" if changed else "unchanged",
+    )
+    db.session.commit()
+    return user
+
+
 def deactivate_user(actor: User, user_id: int, now: datetime | None = None) -> User:
     """Take a staff member's access away at once: inactive, and every token revoked.
 
@@ -39,13 +75,7 @@ def deactivate_user(actor: User, user_id: int, now: datetime | None = None) -> U
     """
     require_admin(actor)
     begin_write()
-    user = db.session.scalar(
-        select(User).where(
-            User.id == user_id, User.clinic_id == actor.clinic_id, User.role.in_(STAFF_ROLES)
-        )
-    )
-    if user is None:
-        raise NotFoundError("User not found.")
+    user = _clinic_staff(actor, user_id)
     if user.id == actor.id:
         raise ConflictError("You cannot deactivate your own account.")
     changed = user.active

@@ -6,7 +6,12 @@ from flask_restx import Namespace, Resource
 from api.auth import authenticated, current_user
 from api.namespaces.common import document_problems, dump
 from api.restx import json_body, model
-from api.schemas.users import DeactivateSchema, StaffListSchema, StaffSchema
+from api.schemas.users import (
+    DeactivateSchema,
+    StaffListSchema,
+    StaffSchema,
+    StaffUpdateSchema,
+)
 from services import users as user_service
 
 ns = Namespace("users", description="The clinic's staff accounts (admins)")
@@ -21,6 +26,21 @@ class Staff(Resource):
     def get(self):
         """The staff of the admin's clinic, active or not."""
         return {"items": dump(StaffSchema, user_service.list_staff(current_user()), many=True)}
+
+
+@ns.route("/<int:user_id>")
+@ns.doc(params={"user_id": "A staff member's id"})
+class StaffMember(Resource):
+    @ns.doc(security="bearer")
+    @ns.expect(model(ns, StaffUpdateSchema))
+    @ns.response(200, "Renamed", model(ns, StaffSchema))
+    @document_problems(ns, 401, 403, 404, 415, 422)
+    @authenticated
+    def patch(self, user_id):
+        """Set a staff member's display name (yourself, or anyone of your clinic as its admin)."""
+        data = json_body(StaffUpdateSchema)
+        user = user_service.rename_staff(current_user(), user_id, data["display_name"])
+        return dump(StaffSchema, user)
 
 
 @ns.route("/<int:user_id>/deactivate")

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from api.schemas.base import AwareDateTime, QuerySchema, StrictSchema, TimeZone
+from services.auth import STAFF_NAME_MAX
 
 
 class ClinicSchema(StrictSchema):
@@ -158,6 +159,15 @@ class StaffSchema(StrictSchema):
         metadata={"description": "Set while sign-in is locked after failed attempts"},
     )
     created_at = AwareDateTime(dump_only=True)
+
+
+class StaffUpdateSchema(StrictSchema):
+    display_name = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.Length(max=STAFF_NAME_MAX),
+        metadata={"description": "As colleagues know them; empty or null shows the email"},
+    )
 
 
 class DeactivateSchema(StrictSchema):

@@ -1,9 +1,13 @@
-"""Admins manage their own clinic's staff: list, and deactivate (every token revoked at once)."""
+"""Admins manage their own clinic's staff: list, rename, and deactivate (every token revoked at
+once); staff rename themselves."""
 
 from sqlalchemy import select
 
 from models import AuditEvent, AuthToken, User, db
 from tests.conftest import PASSWORD
+
+# A staff row, as `GET /users` lists it and a rename answers it.
+STAFF_FIELDS = {"id", "email", "display_name", "role", "active", "locked_until", "created_at"}
 
 
 def test_admin_lists_only_their_clinics_staff(client, world):
@@ -20,15 +24,7 @@ def test_admin_lists_only_their_clinics_staff(client, world):
     assert world.other_clinician.user.id not in ids
     assert world.patient_actor.user.id not in ids
     item = response.json["items"][0]
-    assert set(item) == {
-        "id",
-        "email",
-        "display_name",
-        "role",
-        "active",
-        "locked_until",
-        "created_at",
-    }
+    assert set(item) == STAFF_FIELDS
 
 
 def test_only_admins_list_staff(client, world):
@@ -113,3 +109,77 @@ def test_deactivation_takes_no_fields(client, world, make_staff):
     response = client.post(path, headers=world.admin.headers, json={"active": True})
     assert response.status_code == 422
     assert client.get("/api/v1/me", headers=colleague.headers).status_code == 200
+
+
+def _rename(client, actor, user_id, name):
+    return client.patch(
+        f"/api/v1/users/{user_id}", headers=actor.headers, json={"display_name": name}
+    )
+
+
+def test_staff_set_their_own_name_shown_on_their_profile(client, world):
+    response = _rename(client, world.clinician, world.clinician.user.id, "  Dr. Rae Park ")
+
+    assert response.status_code == 200
+    assert response.json["display_name"] == "Dr. Rae Park"
+    assert set(response.json) == STAFF_FIELDS
+    me = client.get("/api/v1/me", headers=world.clinician.headers).json
+    assert me["display_name"] == "Dr. Rae Park"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.rename"))
+    assert (event.actor_id, event.resource, event.outcome) == (
+        world.clinician.user.id,
+        f"users/{world.clinician.user.id}",
+        "ok",
+    )
+
+
+def test_an_empty_name_shows_the_email_again(client, world, make_staff):
+    colleague = make_staff(world.clinic, display_name="Dr. Old Name")
+    for empty in ("   ", None):
+        response = _rename(client, world.admin, colleague.user.id, empty)
+        assert response.status_code == 200
+        assert response.json["display_name"] is None
+    outcomes = db.session.scalars(
+        select(AuditEvent.outcome).where(AuditEvent.action == "user.rename").order_by(AuditEvent.id)
+    ).all()
+    assert outcomes == ["ok", "unchanged"]
+
+
+def test_admins_rename_only_their_own_clinics_staff(client, world, make_staff):
+    colleague = make_staff(world.clinic)
+    assert _rename(client, world.admin, colleague.user.id, "Sam Lee").status_code == 200
+
+    for target in (world.other_clinician.user.id, world.patient_actor.user.id, 999_999):
+        assert _rename(client, world.admin, target, "Someone").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, world.other_clinician.user.id).display_name is None
+
+
+def test_clinicians_and_patients_cannot_rename_others(client, world, make_staff):
+    colleague = make_staff(world.clinic, display_name="Dr. Kept")
+    assert _rename(client, world.clinician, colleague.user.id, "Renamed").status_code == 403
+    patient = world.patient_actor
+    assert _rename(client, patient, patient.user.id, "Me").status_code == 403
+    assert _rename(client, patient, colleague.user.id, "Renamed").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(User, colleague.user.id).display_name == "Dr. Kept"
+
+
+def test_a_bad_rename_is_refused_without_a_write(client, world):
+    user_id = world.clinician.user.id
+    cases = (
+        {"display_name": "x" * 121},
+        {"display_name": " " + "x" * 120 + " ", "role": "admin"},
+        {"display_name": 7},
+        {},
+    )
+    for body in cases:
+        response = client.patch(
+            f"/api/v1/users/{user_id}", headers=world.clinician.headers, json=body
+        )
+        assert response.status_code == 422, body
+        assert response.headers["Content-Type"] == "application/problem+json"
+    db.session.expire_all()
+    user = db.session.get(User, user_id)
+    assert (user.display_name, user.role) == (None, "clinician")
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.rename")) is None
