@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import joinedload
 
 from models import (
     AuthToken,
@@ -32,7 +33,13 @@ LOCK_MAX = timedelta(hours=1)
 # How stale last_used_at may get before a request writes it again.
 TOUCH_EVERY = timedelta(minutes=1)
 # Every request's token lookup, built once: its user, clinic and patient come joined with it.
-_TOKEN_BY_DIGEST = select(AuthToken).where(AuthToken.token_hash == bindparam("digest"))
+# The patient's clinic is the user's: it comes from the identity map when asked for, not from
+# a second join of clinics.
+_TOKEN_BY_DIGEST = (
+    select(AuthToken)
+    .where(AuthToken.token_hash == bindparam("digest"))
+    .options(joinedload(AuthToken.user).joinedload(User.patient).lazyload(Patient.clinic))
+)
 
 
 @dataclass(frozen=True)

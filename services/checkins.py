@@ -22,10 +22,9 @@ FIELDS = ("local_date", "mood", "anxiety", "pain", "side_effects", "note", "self
 
 
 _NUMBER_REVISION = (
-    update(CheckInRevision)
-    .where(CheckInRevision.id == bindparam("rid"))
+    update(CheckInRevision.__table__)
+    .where(CheckInRevision.__table__.c.id == bindparam("rid"))
     .values(revision=bindparam("number"))
-    .returning(CheckInRevision)
 )
 
 
@@ -125,18 +124,15 @@ def record_checkin(
     # nothing to an INSERT that loads no objects.
     connection = db.session.connection()
     insert_revision, upsert_checkin = statements(connection.dialect.name)
-    revision_id = connection.scalar(
-        insert_revision,
-        {
-            **values,
-            "patient_id": patient.id,
-            "submit_id": submit_id,
-            "submitted_at": now,
-            "late_entry": late,
-            "client_tz_offset_min": data.get("tz_offset_minutes"),
-            "revision": 0,
-        },
-    )
+    stored = {
+        **values,
+        "patient_id": patient.id,
+        "submit_id": submit_id,
+        "submitted_at": now,
+        "late_entry": late,
+        "client_tz_offset_min": data.get("tz_offset_minutes"),
+    }
+    revision_id = connection.scalar(insert_revision, {**stored, "revision": 0})
     if revision_id is None:  # an identical submission committed first
         db.session.rollback()
         replay = _replay(patient.id, submit_id)
@@ -153,8 +149,10 @@ def record_checkin(
             "current_revision_id": revision_id,
         },
     ).one()
-    # The day's row counted the revision under its lock; the revision takes that number.
-    revision = db.session.scalars(_NUMBER_REVISION, {"rid": revision_id, "number": number}).one()
+    # The day's row counted the revision under its lock; the revision takes that number. The
+    # answer is made from what was stored: no read back, and nothing for the session to track.
+    connection.execute(_NUMBER_REVISION, {"rid": revision_id, "number": number})
+    revision = CheckInRevision(id=revision_id, revision=number, **stored)
     alerts.evaluate_checkin(patient, revision, now)
     audit.record(
         "checkin.create", actor=actor, patient_id=patient.id, resource=f"checkins/{checkin_id}"
