@@ -4,13 +4,16 @@ import './clinic.css';
 import { h } from '../shared/dom';
 import { createRouter, type Route } from '../shared/router';
 import { startServiceWorker } from '../shared/update-prompt';
+import { staffName } from './account-input';
 import { createClinicApp } from './app';
+import { renderAccount } from './pages/account';
 import { renderAlerts } from './pages/alerts';
 import { renderInvite } from './pages/invite';
 import { renderPatient } from './pages/patient';
 import { renderRoster } from './pages/roster';
 import { renderSessionForm } from './pages/session-form';
 import { renderSignin } from './pages/signin';
+import { renderStaff } from './pages/staff';
 import { renderSummary } from './pages/summary';
 import { watchIdle } from './session';
 
@@ -37,6 +40,8 @@ function main(): void {
     { path: '/clinic/patients/:id/sessions/new', title: 'Record a session', guard: staffOnly, render: (ctx) => renderSessionForm(app, ctx) },
     { path: '/clinic/patients/:id/sessions/:sid', title: 'Correct a session', guard: staffOnly, render: (ctx) => renderSessionForm(app, ctx) },
     { path: '/clinic/patients/:id/summary', title: 'Since-last-visit summary', guard: staffOnly, render: (ctx) => renderSummary(app, ctx) },
+    { path: '/clinic/account', title: 'Your account', guard: staffOnly, render: () => renderAccount(app) },
+    { path: '/clinic/staff', title: 'Staff', guard: staffOnly, render: () => renderStaff(app) },
   ];
   const notFound: Route = {
     path: '*',
@@ -49,17 +54,26 @@ function main(): void {
   const signOut = h('button', { type: 'button', class: 'button button-small button-secondary' }, 'Sign out');
   signOut.addEventListener('click', () => void app.signOut());
 
+  /** Who is signed in, by the name colleagues know them by (their account page behind it); admins see "Staff". */
+  const renderShell = () => {
+    const user = app.session.user();
+    nav.hidden = !user;
+    for (const item of nav.querySelectorAll<HTMLElement>('[data-admin-only]')) item.hidden = user?.role !== 'admin';
+    const email = user?.email ?? '';
+    const here = location.pathname.replace(/\/$/, '') === '/clinic/account';
+    account.replaceChildren(
+      ...(user ? [h('a', { href: '/clinic/account', class: 'account-email', title: email, 'aria-current': here ? 'page' : null }, staffName(user)), signOut] : []),
+    );
+  };
+  app.session.onChange(renderShell);
+
   const router = createRouter({
     appName: APP_NAME,
     outlet: element('page'),
     routes,
     notFound,
     onRendered: (path) => {
-      const signedIn = app.session.signedIn();
-      nav.hidden = !signedIn;
-      const user = app.session.user();
-      const email = user?.email ?? '';
-      account.replaceChildren(...(signedIn ? [h('span', { class: 'account-email', title: email }, user?.display_name || email), signOut] : []));
+      renderShell();
       for (const link of nav.querySelectorAll('a')) {
         if (link.pathname.replace(/\/$/, '') === path.replace(/\/$/, '')) link.setAttribute('aria-current', 'page');
         else link.removeAttribute('aria-current');

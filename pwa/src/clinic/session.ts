@@ -30,6 +30,10 @@ function read(): StoredSession | null {
 
 export function createClinicSession() {
   let current = read();
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of listeners) listener();
+  };
   return {
     token: () => current?.token ?? null,
     user: () => current?.user ?? null,
@@ -37,10 +41,24 @@ export function createClinicSession() {
     save(session: Session): void {
       current = { token: session.token, expires_at: session.expires_at ?? null, user: session.user };
       sessionStorage.setItem(KEY, JSON.stringify(current));
+      changed();
+    },
+    /** The signed-in user's account changed (their name): same token, new details. */
+    updateUser(user: User): void {
+      if (!current) return;
+      current = { ...current, user };
+      sessionStorage.setItem(KEY, JSON.stringify(current));
+      changed();
     },
     clear(): void {
       current = null;
       sessionStorage.removeItem(KEY);
+      changed();
+    },
+    /** Calls `listener` after every save, update or clear (the header shows who is signed in). */
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 }

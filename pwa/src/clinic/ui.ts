@@ -16,10 +16,15 @@ export function dataTable(caption: string, headers: readonly string[], rows: rea
       h(
         'tbody',
         null,
-        rows.map((cells) => h('tr', null, cells.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell))))),
+        rows.map((cells) => tableRow(cells)),
       ),
     ),
   );
+}
+
+/** One row of a `dataTable`: the first cell is the row header (a row re-rendered in place uses it too). */
+export function tableRow(cells: readonly Child[]): HTMLTableRowElement {
+  return h('tr', null, cells.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', null, cell))));
 }
 
 /** A short coloured label; the colour repeats what the text says, never replaces it. */
@@ -35,6 +40,16 @@ export function loadError(error: unknown, what: string): HTMLElement {
   return message('error', `${what} could not be loaded.`);
 }
 
+/** A polite live region, in the page (empty) from the start so screen readers hear what lands in it. */
+export function statusRegion(): HTMLElement {
+  return h('div', { class: 'status-region', role: 'status', 'aria-live': 'polite' });
+}
+
+/** Says what just happened, in a `statusRegion`. */
+export function announce(region: HTMLElement, text: string): void {
+  replaceChildren(region, h('p', { class: 'message message-success' }, text));
+}
+
 export interface Field {
   name: string;
   wrapper: HTMLElement;
@@ -43,7 +58,8 @@ export interface Field {
 }
 
 interface FieldOptions {
-  label: string;
+  /** Text, or text with a visually hidden part (whose field, in a table row). */
+  label: Child;
   name: string;
   hint?: string;
   required?: boolean;

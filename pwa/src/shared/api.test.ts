@@ -185,4 +185,34 @@ describe('clinician calls', () => {
     await api.resolveAlert(5, 'Called back.');
     expect(bodies).toEqual([{}, { note: 'Called back.' }]);
   });
+
+  it('lists staff, renames, deactivates with {} and changes the password', async () => {
+    const row = { id: 9, email: 'dana@clinic.example', display_name: 'Dana', role: 'clinician', active: true, locked_until: null, created_at: '2026-01-01T00:00:00Z' };
+    const session = { token: 'new-token', expires_at: null, user: { id: 9 } };
+    const { api, calls } = client([
+      jsonResponse(200, { items: [row] }),
+      jsonResponse(200, row),
+      jsonResponse(200, { ...row, display_name: null }),
+      jsonResponse(200, { ...row, active: false }),
+      jsonResponse(200, session),
+    ]);
+    await expect(api.staff()).resolves.toEqual([row]);
+    await api.updateStaffName(9, 'Dana');
+    await expect(api.updateStaffName(9, null)).resolves.toMatchObject({ display_name: null });
+    await expect(api.deactivateStaff(9)).resolves.toMatchObject({ active: false });
+    await expect(api.changePassword('old-password', 'a-new-passphrase')).resolves.toEqual(session);
+    expect(calls.map((call) => `${call.init.method} ${call.url}`)).toEqual([
+      'GET /api/v1/users',
+      'PATCH /api/v1/users/9',
+      'PATCH /api/v1/users/9',
+      'POST /api/v1/users/9/deactivate',
+      'POST /api/v1/me/password',
+    ]);
+    expect(calls.slice(1).map((call) => JSON.parse(String(call.init.body)))).toEqual([
+      { display_name: 'Dana' },
+      { display_name: null },
+      {},
+      { current_password: 'old-password', new_password: 'a-new-passphrase' },
+    ]);
+  });
 });

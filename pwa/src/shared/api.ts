@@ -29,6 +29,7 @@ import type {
   RosterRow,
   SignedOut,
   Session,
+  StaffMember,
   Trends,
   User,
 } from './types';
@@ -250,6 +251,9 @@ export function createApiClient(options: ApiClientOptions) {
     /** Revokes the session's token, or `token` when given. */
     logout: (token?: string) => call<null>('POST', '/auth/logout', token ? { token } : {}),
     me: () => call<User>('GET', '/me'),
+    /** Revokes every earlier token of the user (this tab's too) and answers the new session. */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      call<Session>('POST', '/me/password', { body: { current_password: currentPassword, new_password: newPassword } }),
 
     listCheckins: async (from: string, to: string) =>
       itemsOf(await call<ItemList<CheckIn>>('GET', '/patients/me/checkins', { query: { from, to } })),
@@ -317,6 +321,12 @@ export function createApiClient(options: ApiClientOptions) {
       itemsOf(await call<ItemList<Alert>>('GET', '/alerts', { query: { status, patient_id: patientId } })),
     acknowledgeAlert: (id: number | string) => call<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, { body: {} }),
     resolveAlert: (id: number | string, note: string) => call<Alert>('POST', `/alerts/${enc(id)}/resolve`, { body: { note } }),
+    /* Staff accounts: admins list and deactivate; anyone renames themself, admins anyone of their clinic. */
+    staff: async () => itemsOf(await call<ItemList<StaffMember>>('GET', '/users')),
+    /** An empty or null name clears it (colleagues then see the email). */
+    updateStaffName: (id: number | string, displayName: string | null) =>
+      call<StaffMember>('PATCH', `/users/${enc(id)}`, { body: { display_name: displayName } }),
+    deactivateStaff: (id: number | string) => call<StaffMember>('POST', `/users/${enc(id)}/deactivate`, { body: {} }),
     exportCsv: (pid: number | string, kind: 'checkins' | 'questionnaires' | 'sessions') =>
       download(`/patients/${enc(pid)}/export.csv`, { kind }, `patient-${pid}-${kind}.csv`),
     exportFhir: (pid: number | string) => download(`/patients/${enc(pid)}/fhir`, {}, `patient-${pid}-fhir.json`),

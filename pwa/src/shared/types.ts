@@ -25,6 +25,19 @@ export interface User {
   patient: PatientProfile | null;
 }
 
+/** A clinician or admin of the clinic, as `GET /users` lists them (admins). */
+export interface StaffMember {
+  id: number;
+  email: string;
+  /** The name colleagues know them by; null when none was given. */
+  display_name: string | null;
+  role: 'clinician' | 'admin';
+  active: boolean;
+  /** Set while sign-in is locked after failed attempts. */
+  locked_until: string | null;
+  created_at: string;
+}
+
 export interface Session {
   token: string;
   expires_at: string | null;
