@@ -156,7 +156,7 @@ def measure(ctx: Context, dialect: str) -> tuple[list[Result], float]:
         f"({app_cpu / max(floor_cpu, 1e-9):.0f}x), and {len(statements)} statements "
         f"({', '.join(statements)}) against the floor's 2 and a COMMIT: the token lookup, "
         f"the revision's INSERT ... ON CONFLICT (which decides replays), the day's upsert, the "
-        f"revision numbered by UPDATE ... RETURNING, 17 days read for the decline rule, the "
+        f"revision numbered by an UPDATE, 17 days read for the decline rule, the "
         f"audit row; then Flask, flask-restx, marshmallow and the ORM around them (statements "
         f"and schemas are built once). {alone_note} {limits}"
     )
