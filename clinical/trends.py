@@ -119,10 +119,25 @@ def _trailing_means(
         index = day.toordinal() - base
         if 0 <= index < length + lead:
             slots[index] = value
-    # As day i joins, the window holds the rated scores of days i - window_days + 1 .. i - 1.
-    window: deque[float] = deque(value for value in slots[:lead] if value is not None)
     means: list[float | None] = []
     counts: list[int] = []
+    if all(map(float.is_integer, scores.values())):
+        # Whole scores (every stored check-in's): their sum is exact in a float whatever the
+        # order, so a running total gives `sum / len` to the last bit without re-adding.
+        rated = [value for value in slots[:lead] if value is not None]
+        total, count = sum(rated), len(rated)
+        for value, oldest in zip(slots[lead:], slots, strict=False):
+            if value is not None:
+                total += value
+                count += 1
+            means.append(total / count if count else None)
+            counts.append(count)
+            if oldest is not None:
+                total -= oldest
+                count -= 1
+        return DailyMeans(first, slots[lead:], means, counts)
+    # As day i joins, the window holds the rated scores of days i - window_days + 1 .. i - 1.
+    window: deque[float] = deque(value for value in slots[:lead] if value is not None)
     for value, oldest in zip(slots[lead:], slots, strict=False):
         if value is not None:
             window.append(value)
