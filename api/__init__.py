@@ -17,9 +17,10 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from api import cli, database, errors, headers, limits, namespaces, pwa
+    from api import cli, database, errors, headers, limits, namespaces, pwa, stateless
 
     database.init_app(app)
+    stateless.init_app(app)
     errors.init_app(app)
     limits.init_app(app)
     headers.init_app(app)
