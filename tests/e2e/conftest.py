@@ -13,6 +13,8 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from config import BASE_DIR
+from models import db
+from services.demo import seed_demo
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -115,3 +117,24 @@ def phone(browser):
         yield context
     finally:
         context.close()
+
+
+@pytest.fixture
+def desk(browser):
+    """A desktop-sized browser context (a new profile: no storage, no service worker)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, timezone_id="UTC")
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def demo(live_server) -> str:
+    """The live app with the demo clinic seeded (a clinician, an admin, 5 patients with 120
+    days of history); answers its base URL."""
+    base, app = live_server
+    with app.app_context():
+        seed_demo()
+        db.session.remove()
+    return base

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from models import Clinic, db
-from services.demo import ADMIN_EMAIL, CLINICIAN_EMAIL, DEMO_CLINIC, DEMO_PASSWORD, seed_demo
+from services.demo import ADMIN_EMAIL, CLINICIAN_EMAIL, DEMO_CLINIC, DEMO_PASSWORD
 from tests.conftest import PASSWORD as STAFF_PASSWORD
 
 SESSION_KEY = "clinic.session"
@@ -20,28 +20,8 @@ STATUS_PASSWORD = "Password changed. Your other devices and tabs were signed out
 
 
 @pytest.fixture
-def demo(live_server) -> str:
-    """The live app with the demo clinic seeded (a clinician, an admin, five patients)."""
-    base, app = live_server
-    with app.app_context():
-        seed_demo()
-        db.session.remove()
-    return base
-
-
-@pytest.fixture
 def demo_clinic(demo, app) -> Clinic:
     return db.session.scalar(select(Clinic).where(Clinic.name == DEMO_CLINIC))
-
-
-@pytest.fixture
-def desk(browser):
-    """A desktop-sized browser context (a new profile: no storage, no service worker)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, timezone_id="UTC")
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def sign_in(page, base: str, email: str, password: str) -> None:

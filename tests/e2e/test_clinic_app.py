@@ -10,32 +10,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from models import db
-from services.demo import seed_demo
-
 EMAIL = "demo@clinic.example"
 PASSWORD = "demo-password-123"
 SESSION_KEY = "clinic.session"
-
-
-@pytest.fixture
-def demo(live_server) -> str:
-    """The live app with the demo clinic seeded (5 patients, 120 days of history)."""
-    base, app = live_server
-    with app.app_context():
-        seed_demo()
-        db.session.remove()
-    return base
-
-
-@pytest.fixture
-def desk(browser):
-    """A desktop-sized browser context (a new profile: no storage, no service worker)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, timezone_id="UTC")
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 def sign_in(page, base: str) -> None:
