@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from models import (
@@ -306,11 +306,26 @@ def change_password(
 STAFF_NAME_MAX = 120
 
 
-def staff_name(value: str | None) -> str | None:
-    """A staff member's display name as stored: trimmed, None when empty (their email shows)."""
+def staff_name(value: str | None, clinic_id: int, user_id: int | None = None) -> str | None:
+    """A staff member's display name as stored: trimmed, None when empty (their email shows).
+
+    No two staff of a clinic share a name, whatever its case, deactivated ones included: the
+    alert trail must tell who acknowledged and who resolved, and a colleague's name must not be
+    taken on."""
     name = (value or "").strip() or None
-    if name is not None and len(name) > STAFF_NAME_MAX:
+    if name is None:
+        return None
+    if len(name) > STAFF_NAME_MAX:
         raise InvalidInput({"display_name": [f"At most {STAFF_NAME_MAX} characters."]})
+    taken = db.session.scalar(
+        select(User.id).where(
+            User.clinic_id == clinic_id,
+            User.id != user_id,
+            func.lower(User.display_name) == name.lower(),
+        )
+    )
+    if taken is not None:
+        raise InvalidInput({"display_name": ["A colleague in this clinic goes by this name."]})
     return name
 
 
@@ -326,7 +341,7 @@ def create_staff(
     display name is what colleagues read on the alert trail (the email when there is none)."""
     if problems := policy_problems(password):
         raise InvalidInput({"password": problems})
-    display_name = staff_name(display_name)
+    display_name = staff_name(display_name, clinic_id)
     email = email.strip().lower()
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ConflictError("A user with this email exists.")

@@ -52,9 +52,9 @@ def rename_staff(actor: User, user_id: int, display_name: str | None) -> User:
     """
     if not actor.is_staff or (user_id != actor.id and actor.role != "admin"):
         raise PermissionDenied("Only a clinic admin may rename a colleague.")
-    name = staff_name(display_name)
     begin_write()
     user = _clinic_staff(actor, user_id)
+    name = staff_name(display_name, user.clinic_id, user.id)
     changed = user.display_name != name
     user.display_name = name
     audit.record(

@@ -104,6 +104,21 @@ def test_create_clinician(app, client):
     )
     assert too_long.exit_code != 0 and "120 characters" in too_long.output
     assert db.session.scalar(select(User.id).where(User.email == "c@east.test")) is None
+    taken = runner.invoke(
+        args=[
+            "create-clinician",
+            "--clinic",
+            "East Clinic",
+            "--email",
+            "d@east.test",
+            "--password",
+            "a-long-passphrase",
+            "--name",
+            " dr. lee LEAD ",
+        ]
+    )
+    assert taken.exit_code != 0 and "goes by this name" in taken.output
+    assert db.session.scalar(select(User.id).where(User.email == "d@east.test")) is None
 
 
 def _demo_headers(client) -> dict[str, str]:

@@ -183,3 +183,25 @@ def test_a_bad_rename_is_refused_without_a_write(client, world):
     user = db.session.get(User, user_id)
     assert (user.display_name, user.role) == (None, "clinician")
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.rename")) is None
+
+
+def test_no_two_colleagues_share_a_name(client, world, make_staff):
+    """The alert trail must tell who acknowledged: a colleague's name, in any case, is refused,
+    a deactivated colleague's too; one's own name may change case; another clinic's is free."""
+    make_staff(world.clinic, display_name="Dr. Rae Park")
+    gone = make_staff(world.clinic, display_name="Dr. Former")
+    client.post(f"/api/v1/users/{gone.user.id}/deactivate", headers=world.admin.headers)
+    me = world.clinician.user.id
+
+    for name in (" dr. rae PARK ", "DR. FORMER"):
+        response = _rename(client, world.clinician, me, name)
+        assert response.status_code == 422, name
+        assert response.json["errors"] == {
+            "display_name": ["A colleague in this clinic goes by this name."]
+        }
+    assert _rename(client, world.clinician, me, "Dr. Sol Vega").status_code == 200
+    assert _rename(client, world.clinician, me, "DR. SOL VEGA").json["display_name"] == (
+        "DR. SOL VEGA"
+    )
+    other = world.other_clinician
+    assert _rename(client, other, other.user.id, "Dr. Rae Park").status_code == 200
