@@ -4,11 +4,12 @@ access away. Staff may also set their own display name."""
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from models import STAFF_ROLES, User, begin_write, db, utcnow
 from services import audit
-from services.auth import revoke_all_tokens, staff_name
-from services.errors import ConflictError, NotFoundError, PermissionDenied
+from services.auth import create_staff, revoke_all_tokens, staff_name
+from services.errors import ConflictError, InvalidInput, NotFoundError, PermissionDenied
 
 
 def require_admin(actor: User) -> None:
@@ -41,6 +42,27 @@ def _clinic_staff(actor: User, user_id: int) -> User:
     )
     if user is None:
         raise NotFoundError("User not found.")
+    return user
+
+
+def add_staff(
+    actor: User, email: str, password: str, *, role: str, display_name: str | None = None
+) -> User:
+    """An admin adds a clinician or an admin to their own clinic, with an initial password the
+    colleague changes under Account (the password policy applies). Audited."""
+    require_admin(actor)
+    if role not in STAFF_ROLES:
+        raise InvalidInput({"role": [f"One of: {', '.join(STAFF_ROLES)}."]})
+    begin_write()
+    try:
+        user = create_staff(
+            actor.clinic_id, email, password, admin=role == "admin", display_name=display_name
+        )
+    except IntegrityError:  # the same email added at the same moment: the unique row decided
+        db.session.rollback()
+        raise ConflictError("A user with this email exists.") from None
+    audit.record("user.create", actor=actor, resource=f"users/{user.id}")
+    db.session.commit()
     return user
 
 

@@ -8,6 +8,7 @@ from api.namespaces.common import document_problems, dump
 from api.restx import json_body, model
 from api.schemas.users import (
     DeactivateSchema,
+    StaffCreateSchema,
     StaffListSchema,
     StaffSchema,
     StaffUpdateSchema,
@@ -26,6 +27,16 @@ class Staff(Resource):
     def get(self):
         """The staff of the admin's clinic, active or not."""
         return {"items": dump(StaffSchema, user_service.list_staff(current_user()), many=True)}
+
+    @ns.doc(security="bearer")
+    @ns.expect(model(ns, StaffCreateSchema))
+    @ns.response(201, "Added", model(ns, StaffSchema))
+    @document_problems(ns, 401, 403, 409, 415, 422)
+    @authenticated
+    def post(self):
+        """Add a clinician or an admin to my clinic, with an initial password (admins)."""
+        data = json_body(StaffCreateSchema)
+        return dump(StaffSchema, user_service.add_staff(current_user(), **data)), 201
 
 
 @ns.route("/<int:user_id>")

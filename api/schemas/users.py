@@ -161,6 +161,22 @@ class StaffSchema(StrictSchema):
     created_at = AwareDateTime(dump_only=True)
 
 
+class StaffCreateSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=256),
+        metadata={"description": "Initial password (the policy applies); changed under Account"},
+    )
+    role = fields.String(load_default="clinician", validate=validate.OneOf(["clinician", "admin"]))
+    display_name = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=STAFF_NAME_MAX),
+        metadata={"description": "As colleagues know them; unique in the clinic"},
+    )
+
+
 class StaffUpdateSchema(StrictSchema):
     display_name = fields.String(
         required=True,

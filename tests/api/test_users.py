@@ -1,7 +1,7 @@
 """Admins manage their own clinic's staff: list, rename, and deactivate (every token revoked at
 once); staff rename themselves."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import AuditEvent, AuthToken, User, db
 from tests.conftest import PASSWORD
@@ -205,3 +205,60 @@ def test_no_two_colleagues_share_a_name(client, world, make_staff):
     )
     other = world.other_clinician
     assert _rename(client, other, other.user.id, "Dr. Rae Park").status_code == 200
+
+
+def _add(client, actor, **body):
+    payload = {"email": "new.colleague@clinic.test", "password": "a-long-passphrase", **body}
+    return client.post("/api/v1/users", headers=actor.headers, json=payload)
+
+
+def test_an_admin_adds_a_colleague_who_then_signs_in(client, world):
+    response = _add(client, world.admin, email="New.Colleague@Clinic.TEST", display_name="Dr. Ny")
+
+    assert response.status_code == 201
+    assert set(response.json) == STAFF_FIELDS
+    assert (response.json["email"], response.json["role"], response.json["display_name"]) == (
+        "new.colleague@clinic.test",
+        "clinician",
+        "Dr. Ny",
+    )
+    login = client.post(
+        "/api/v1/auth/login",
+        json={"email": "new.colleague@clinic.test", "password": "a-long-passphrase"},
+    )
+    assert login.status_code == 200
+    assert login.json["user"]["display_name"] == "Dr. Ny"
+    listed = client.get("/api/v1/users", headers=world.admin.headers).json["items"]
+    assert response.json["id"] in {item["id"] for item in listed}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+    assert (event.actor_id, event.resource) == (world.admin.user.id, f"users/{response.json['id']}")
+    admin = _add(client, world.admin, email="second.admin@clinic.test", role="admin")
+    assert admin.status_code == 201 and admin.json["role"] == "admin"
+
+
+def test_only_admins_add_staff(client, world):
+    for actor in (world.clinician, world.patient_actor):
+        assert _add(client, actor).status_code == 403
+    assert db.session.scalar(select(User).where(User.email == "new.colleague@clinic.test")) is None
+
+
+def test_a_bad_addition_is_refused_without_a_write(client, world, make_staff):
+    make_staff(world.clinic, email="taken@clinic.test", display_name="Dr. Taken")
+    before = db.session.scalar(select(func.count()).select_from(User))
+    cases = [
+        ({"email": "taken@clinic.test"}, 409, None),
+        ({"password": "short"}, 422, "password"),
+        ({"password": "password123"}, 422, "password"),
+        ({"display_name": "dr. taken"}, 422, "display_name"),
+        ({"role": "patient"}, 422, "role"),
+        ({"email": "not an email"}, 422, "email"),
+        ({"active": False}, 422, "active"),
+    ]
+    for body, status, field in cases:
+        response = _add(client, world.admin, **body)
+        assert response.status_code == status, body
+        if field:
+            assert field in response.json["errors"], body
+        assert "a-long-passphrase" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create")) is None
