@@ -1,7 +1,8 @@
 """The clinician's own account and the admin's staff screen, in Debian's Chromium: a display
 name the header shows at once and after a reload, a password change that ends the old
-password and every earlier sign-in, an admin renaming and deactivating a colleague, and the
-staff screen refused to a clinician without asking the server."""
+password and every earlier sign-in, an admin renaming and deactivating a colleague, an admin
+adding a colleague who then signs in, and the staff screen refused to a clinician without asking
+the server."""
 
 import json
 import re
@@ -260,6 +261,88 @@ def test_the_admin_renames_and_deactivates_a_clinician(demo, demo_clinic, desk, 
     assert api(page, demo, "/me", locum.token).status == 401
     other = desk.new_page()
     refused_sign_in(other, demo, "riley@clinic.example", STAFF_PASSWORD)
+
+
+def test_the_admin_adds_a_clinician_who_then_signs_in(demo, desk):
+    new_email = "casey@clinic.example"
+    new_password = "casey-first-passphrase-7"
+    page = desk.new_page()
+    adds: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            request.method == "POST"
+            and request.url.endswith("/api/v1/users")
+            and adds.append(request.url)
+        ),
+    )
+    sign_in(page, demo, ADMIN_EMAIL, DEMO_PASSWORD)
+    nav(page).get_by_role("link", name="Staff", exact=True).click()
+    table = page.get_by_role("table", name=re.compile(r"^Clinicians and admins of"))
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(page.get_by_role("heading", level=2, name="Add a staff member")).to_be_visible()
+    form = page.get_by_role("form", name="Add a staff member")
+    email = form.get_by_label("Email")
+    name = form.get_by_label("Display name")
+    role = form.get_by_label("Role")
+    password = form.get_by_label("Initial password")
+    expect(email).to_have_attribute("type", "email")
+    expect(email).to_have_attribute("required", "")
+    expect(role).to_have_value("clinician")
+    expect(password).to_have_attribute("type", "password")
+    expect(form.get_by_text("Shown to colleagues on the alert trail", exact=False)).to_be_visible()
+    expect(
+        form.get_by_text("At least 10 characters, not a common password.", exact=False)
+    ).to_contain_text("under Account")
+
+    email.fill(new_email)
+    name.fill(" Dr. Casey New ")
+    password.fill(new_password)
+    form.get_by_role("button", name="Add staff member").click()
+    expect(page.get_by_role("status").filter(has_text=f"Added {new_email}.")).to_be_visible()
+    # In its place by email: after admin@, before demo@.
+    expect(table.locator("tbody tr")).to_have_count(3)
+    row = table.locator("tbody tr").nth(1)
+    expect(row.get_by_role("rowheader")).to_have_text("Dr. Casey New")
+    expect(row.get_by_role("cell", name=new_email, exact=True)).to_be_visible()
+    expect(row.get_by_role("cell", name="Clinician", exact=True)).to_be_visible()
+    expect(row).to_contain_text("Active")
+    expect(page.get_by_role("button", name=f"Edit name of {new_email}")).to_be_focused()
+    for field in (email, name, password):
+        expect(field).to_have_value("")
+        expect(field).not_to_have_attribute("aria-invalid", "true")
+    expect(role).to_have_value("clinician")
+    assert len(adds) == 1
+
+    # The same email again: the server's 409 lands on the Email field; no second row.
+    email.fill(new_email)
+    password.fill("another-passphrase-8")
+    form.get_by_role("button", name="Add staff member").click()
+    expect(form.get_by_text("A user with this email exists.")).to_be_visible()
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_be_focused()
+    expect(form.get_by_role("alert")).to_contain_text("The staff member was not added.")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    assert len(adds) == 2
+
+    # A short password is refused on its field, on the device: no request.
+    email.fill("jordan@clinic.example")
+    password.fill("short-123")
+    form.get_by_role("button", name="Add staff member").click()
+    expect(form.get_by_text("Use at least 10 characters.")).to_be_visible()
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_be_focused()
+    expect(email).not_to_have_attribute("aria-invalid", "true")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert len(adds) == 2
+    expect(table.locator("tbody tr")).to_have_count(3)
+
+    # The new clinician signs in with the initial password and sees their name.
+    other = desk.new_page()
+    sign_in(other, demo, new_email, new_password)
+    expect(other.locator(".app-header .account-email")).to_have_text("Dr. Casey New")
+    expect(nav(other).get_by_role("link", name="Staff", exact=True)).to_have_count(0)
 
 
 def test_a_clinician_has_no_staff_screen(demo, desk):

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DISPLAY_NAME_MAX, checkDisplayName, checkPasswordChange, staffName, type PasswordFormValues } from './account-input';
+import { DISPLAY_NAME_MAX, checkDisplayName, checkNewStaff, checkPasswordChange, staffName, staffPosition, type NewStaffValues, type PasswordFormValues } from './account-input';
 
 describe('checkDisplayName', () => {
   it('trims the name it sends', () => {
@@ -78,5 +78,58 @@ describe('staffName', () => {
     expect(staffName({ display_name: null, email: 'demo@clinic.example' })).toBe('demo@clinic.example');
     expect(staffName({ display_name: '  ', email: 'demo@clinic.example' })).toBe('demo@clinic.example');
     expect(staffName({ email: null })).toBe('');
+  });
+});
+
+describe('checkNewStaff', () => {
+  const values = (overrides: Partial<NewStaffValues>): NewStaffValues => ({
+    email: 'rae@clinic.example',
+    display_name: 'Dr. Rae Park',
+    role: 'clinician',
+    password: 'a-long-passphrase',
+    ...overrides,
+  });
+
+  it('answers the payload: email and name trimmed, the password as typed', () => {
+    expect(checkNewStaff(values({ email: '  rae@clinic.example ', display_name: ' Dr. Rae Park ', password: ' spaced pass ' }))).toEqual({
+      input: { email: 'rae@clinic.example', display_name: 'Dr. Rae Park', role: 'clinician', password: ' spaced pass ' },
+      errors: {},
+    });
+    expect(checkNewStaff(values({ role: 'admin' })).input?.role).toBe('admin');
+  });
+
+  it('sends a null name when none is given', () => {
+    expect(checkNewStaff(values({ display_name: '   ' })).input?.display_name).toBeNull();
+  });
+
+  it('asks for the email and the password', () => {
+    expect(checkNewStaff(values({ email: ' ', password: '' }))).toEqual({
+      input: null,
+      errors: { email: ['Enter their email address.'], password: ['Enter an initial password.'] },
+    });
+  });
+
+  it('needs a password of 10 to 256 characters', () => {
+    expect(checkNewStaff(values({ password: 'short-123' })).errors).toEqual({ password: ['Use at least 10 characters.'] });
+    expect(checkNewStaff(values({ password: 'exactly-10' })).errors).toEqual({});
+    expect(checkNewStaff(values({ password: 'x'.repeat(256) })).errors).toEqual({});
+    expect(checkNewStaff(values({ password: 'x'.repeat(257) })).errors).toEqual({ password: ['Use at most 256 characters.'] });
+  });
+
+  it('refuses a name longer than the server keeps, and a role it does not know', () => {
+    const { input, errors } = checkNewStaff(values({ display_name: 'a'.repeat(DISPLAY_NAME_MAX + 1), role: 'patient' }));
+    expect(input).toBeNull();
+    expect(errors).toEqual({ display_name: ['Use at most 120 characters.'], role: ['Choose Clinician or Admin.'] });
+  });
+});
+
+describe('staffPosition', () => {
+  const emails = ['admin@clinic.example', 'demo@clinic.example', 'riley@clinic.example'];
+
+  it('is the place by email, as the server orders the list', () => {
+    expect(staffPosition(emails, 'casey@clinic.example')).toBe(1);
+    expect(staffPosition(emails, 'aaron@clinic.example')).toBe(0);
+    expect(staffPosition(emails, 'zoe@clinic.example')).toBe(3);
+    expect(staffPosition([], 'zoe@clinic.example')).toBe(0);
   });
 });

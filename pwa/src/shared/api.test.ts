@@ -215,4 +215,19 @@ describe('clinician calls', () => {
       { current_password: 'old-password', new_password: 'a-new-passphrase' },
     ]);
   });
+
+  it('adds a staff member with a POST to /users and answers the new row; a taken email is a 409 ApiError', async () => {
+    const input = { email: 'rae@clinic.example', password: 'a-long-passphrase', role: 'admin' as const, display_name: null };
+    const row = { id: 12, email: 'rae@clinic.example', display_name: null, role: 'admin', active: true, locked_until: null, created_at: '2026-01-01T00:00:00Z' };
+    const conflict = { title: 'Conflict', status: 409, detail: 'A user with this email exists.' };
+    const { api, calls } = client([jsonResponse(201, row), jsonResponse(409, conflict, 'application/problem+json')]);
+    await expect(api.addStaff(input)).resolves.toEqual(row);
+    expect(`${calls[0]?.init.method} ${calls[0]?.url}`).toBe('POST /api/v1/users');
+    expect(headers(calls[0]).Authorization).toBe('Bearer tok-123');
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual(input);
+    const error = await api.addStaff(input).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(409);
+    expect((error as ApiError).message).toBe('A user with this email exists.');
+  });
 });

@@ -21,6 +21,7 @@ import type {
   DueQuestionnaire,
   Instrument,
   ItemList,
+  NewStaffInput,
   Problem,
   PushSubscriptionPayload,
   QuestionnaireInput,
@@ -321,8 +322,10 @@ export function createApiClient(options: ApiClientOptions) {
       itemsOf(await call<ItemList<Alert>>('GET', '/alerts', { query: { status, patient_id: patientId } })),
     acknowledgeAlert: (id: number | string) => call<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, { body: {} }),
     resolveAlert: (id: number | string, note: string) => call<Alert>('POST', `/alerts/${enc(id)}/resolve`, { body: { note } }),
-    /* Staff accounts: admins list and deactivate; anyone renames themself, admins anyone of their clinic. */
+    /* Staff accounts: admins list, add and deactivate; anyone renames themself, admins anyone of their clinic. */
     staff: async () => itemsOf(await call<ItemList<StaffMember>>('GET', '/users')),
+    /** Adds a clinician or an admin to the admin's clinic; answers the new staff row (201). */
+    addStaff: (input: NewStaffInput) => call<StaffMember>('POST', '/users', { body: input }),
     /** An empty or null name clears it (colleagues then see the email). */
     updateStaffName: (id: number | string, displayName: string | null) =>
       call<StaffMember>('PATCH', `/users/${enc(id)}`, { body: { display_name: displayName } }),

@@ -26,16 +26,28 @@ export interface User {
 }
 
 /** A clinician or admin of the clinic, as `GET /users` lists them (admins). */
+export type StaffRole = 'clinician' | 'admin';
+
 export interface StaffMember {
   id: number;
   email: string;
   /** The name colleagues know them by; null when none was given. */
   display_name: string | null;
-  role: 'clinician' | 'admin';
+  role: StaffRole;
   active: boolean;
   /** Set while sign-in is locked after failed attempts. */
   locked_until: string | null;
   created_at: string;
+}
+
+/** What an admin sends to add a colleague (`POST /users`). */
+export interface NewStaffInput {
+  email: string;
+  /** The initial password; the colleague changes it under Account. */
+  password: string;
+  role: StaffRole;
+  /** Null when none was given (colleagues then see the email). */
+  display_name: string | null;
 }
 
 export interface Session {
