@@ -48,14 +48,14 @@ describe('checkPasswordChange', () => {
     });
   });
 
-  it('needs at least 10 characters and at most 256', () => {
+  it('needs at least 10 characters and at most 128', () => {
     expect(checkPasswordChange(values({ new_password: 'short-123', repeat_password: 'short-123' })).errors).toEqual({
       new_password: ['Use at least 10 characters.'],
     });
     expect(checkPasswordChange(values({ new_password: 'exactly-10', repeat_password: 'exactly-10' })).errors).toEqual({});
-    const long = 'x'.repeat(257);
+    const long = 'x'.repeat(129);
     expect(checkPasswordChange(values({ new_password: long, repeat_password: long })).errors).toEqual({
-      new_password: ['Use at most 256 characters.'],
+      new_password: ['Use at most 128 characters.'],
     });
   });
 
@@ -109,11 +109,11 @@ describe('checkNewStaff', () => {
     });
   });
 
-  it('needs a password of 10 to 256 characters', () => {
+  it('needs a password of 10 to 128 characters', () => {
     expect(checkNewStaff(values({ password: 'short-123' })).errors).toEqual({ password: ['Use at least 10 characters.'] });
     expect(checkNewStaff(values({ password: 'exactly-10' })).errors).toEqual({});
-    expect(checkNewStaff(values({ password: 'x'.repeat(256) })).errors).toEqual({});
-    expect(checkNewStaff(values({ password: 'x'.repeat(257) })).errors).toEqual({ password: ['Use at most 256 characters.'] });
+    expect(checkNewStaff(values({ password: 'x'.repeat(128) })).errors).toEqual({});
+    expect(checkNewStaff(values({ password: 'x'.repeat(129) })).errors).toEqual({ password: ['Use at most 128 characters.'] });
   });
 
   it('refuses a name longer than the server keeps, and a role it does not know', () => {

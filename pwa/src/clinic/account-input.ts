@@ -14,7 +14,7 @@ import type { NewStaffInput, StaffRole } from '../shared/types';
 export const DISPLAY_NAME_MAX = 120;
 /** The server's password policy: length bounds (it also refuses common passwords). */
 export const PASSWORD_MIN = 10;
-export const PASSWORD_MAX = 256;
+export const PASSWORD_MAX = 128; // services/passwords.py MAX_LENGTH
 
 export interface CheckedName {
   /** What to send: the trimmed name, or null to clear it. */
