@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -60,6 +69,17 @@ class User(Base):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+# No two staff of a clinic go by the same name, whatever its case (services.auth.staff_name
+# says so in words; this index decides between two racing renames). Patients' users have no
+# display name, and NULLs never collide.
+Index(
+    "uq_users_clinic_display_name",
+    User.clinic_id,
+    func.lower(User.display_name),
+    unique=True,
+)
 
 
 class Patient(Base):

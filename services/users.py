@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import STAFF_ROLES, User, begin_write, db, utcnow
 from services import audit
-from services.auth import create_staff, revoke_all_tokens, staff_name
+from services.auth import name_taken, new_staff, revoke_all_tokens, staff_name, staff_password_hash
 from services.errors import ConflictError, InvalidInput, NotFoundError, PermissionDenied
 
 
@@ -53,14 +53,17 @@ def add_staff(
     require_admin(actor)
     if role not in STAFF_ROLES:
         raise InvalidInput({"role": [f"One of: {', '.join(STAFF_ROLES)}."]})
+    password_hash = staff_password_hash(password)  # argon2id, before the write lock
     begin_write()
     try:
-        user = create_staff(
-            actor.clinic_id, email, password, admin=role == "admin", display_name=display_name
+        user = new_staff(
+            actor.clinic_id, email, password_hash, admin=role == "admin", display_name=display_name
         )
-    except IntegrityError:  # the same email added at the same moment: the unique row decided
+    except IntegrityError:  # a racing writer took the email or the name: its row decided
         db.session.rollback()
-        raise ConflictError("A user with this email exists.") from None
+        if db.session.scalar(select(User.id).where(User.email == email.strip().lower())):
+            raise ConflictError("A user with this email exists.") from None
+        raise name_taken() from None
     audit.record("user.create", actor=actor, resource=f"users/{user.id}")
     db.session.commit()
     return user
@@ -85,7 +88,11 @@ def rename_staff(actor: User, user_id: int, display_name: str | None) -> User:
         resource=f"users/{user.id}",
         outcome="ok" if changed else "unchanged",
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a colleague took the name at the same moment: their row decided
+        db.session.rollback()
+        raise name_taken() from None
     return user
 
 

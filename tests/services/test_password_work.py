@@ -1,6 +1,6 @@
 """Password hashing (argon2id, ~0.1 s of CPU in production) happens before a request takes the
-database's write lock: on SQLite, the one writer, a sign-in, an enrolment or a password change
-must not make every check-in of the clinic wait for its hash."""
+database's write lock: on SQLite, the one writer, a sign-in, an enrolment, a password change or
+a colleague added must not make every check-in of the clinic wait for its hash."""
 
 import threading
 import time
@@ -84,3 +84,12 @@ def test_an_enrolment_hashes_outside_the_write_lock(app, world, slow_hashing):
         return app.test_client().post("/api/v1/auth/enroll", json=body).status_code
 
     assert check_in_during(app, world, slow_hashing, enrol) < SLOW / 2
+
+
+def test_adding_a_colleague_hashes_outside_the_write_lock(app, world, slow_hashing):
+    def add() -> int:
+        body = {"email": "new.colleague@clinic.test", "password": "a-fresh-passphrase-9"}
+        client = app.test_client()
+        return client.post("/api/v1/users", headers=world.admin.headers, json=body).status_code
+
+    assert check_in_during(app, world, slow_hashing, add) < SLOW / 2
