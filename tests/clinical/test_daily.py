@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from clinical.daily import (
@@ -31,6 +34,28 @@ def test_side_effect_vocabulary() -> None:
     assert "bladder_pain" in SIDE_EFFECTS and "dissociation" in SIDE_EFFECTS
     assert SIDE_EFFECTS[-1] == "other"
     assert SEVERITIES == ("mild", "moderate", "severe")
+
+
+VOCAB_TS = Path(__file__).parents[2] / "pwa" / "src" / "shared" / "vocab.ts"
+
+
+def test_the_apps_show_the_same_anchors_and_side_effects() -> None:
+    """The PWA carries its own copy (it works offline): the same scales with the same anchors
+    (pain: LOINC 72514-3's "no pain" and "worst imaginable"), the same side effects."""
+    source = VOCAB_TS.read_text()
+    shown = {
+        code: (low, high, direction)
+        for code, low, high, direction in re.findall(
+            r"code: '(\w+)', label: '[^']+', low: '0 ([^']+)', high: '10 ([^']+)', "
+            r"direction: '(\w+)'",
+            source,
+        )
+    }
+    assert shown == {
+        code: (scale.low_label.lower(), scale.high_label.lower(), scale.direction)
+        for code, scale in SCALES.items()
+    }
+    assert tuple(re.findall(r"\{ name: '(\w+)', label:", source)) == SIDE_EFFECTS
 
 
 def test_fhir_codings() -> None:

@@ -13,7 +13,7 @@ export interface DailyScale {
 export const DAILY_SCALES: readonly DailyScale[] = [
   { code: 'mood', label: 'Mood', low: '0 worst', high: '10 best', direction: 'higher_is_better' },
   { code: 'anxiety', label: 'Anxiety', low: '0 none', high: '10 worst', direction: 'higher_is_worse' },
-  { code: 'pain', label: 'Pain', low: '0 none', high: '10 worst', direction: 'higher_is_worse' },
+  { code: 'pain', label: 'Pain', low: '0 no pain', high: '10 worst imaginable', direction: 'higher_is_worse' },
 ];
 
 export interface SideEffectTerm {
