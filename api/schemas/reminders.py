@@ -50,7 +50,19 @@ class PushSubscriptionCreateSchema(StrictSchema):
 
 
 class PushSubscriptionDeleteSchema(StrictSchema):
+    """The same PushSubscription.toJSON() as to subscribe (only `endpoint` is needed, and
+    used): an app may send back whatever the browser gave it."""
+
     endpoint = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    keys = fields.Nested(
+        SubscriptionKeysSchema, load_only=True, metadata={"description": "Not used"}
+    )
+    expiration_time = fields.Float(
+        data_key="expirationTime",
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "Not used"},
+    )
 
 
 class PushSubscriptionSchema(StrictSchema):

@@ -85,6 +85,22 @@ def test_patient_subscribes_a_device_then_refreshes_then_removes_it(client, worl
     ]
 
 
+def test_a_device_is_removed_with_the_whole_subscription_json_too(client, world):
+    """DESIGN.md: DELETE takes the Push API subscription JSON, as the browser gives it."""
+    body = device()
+    client.post(SUBSCRIPTIONS.format(pid="me"), headers=world.patient_actor.headers, json=body)
+    removed = client.delete(
+        SUBSCRIPTIONS.format(pid="me"), headers=world.patient_actor.headers, json=body
+    )
+    assert removed.status_code == 204 and count(PushSubscription) == 0
+    stray = client.delete(
+        SUBSCRIPTIONS.format(pid="me"),
+        headers=world.patient_actor.headers,
+        json={**body, "user": "x"},
+    )
+    assert stray.status_code == 422 and set(stray.json["errors"]) == {"user"}
+
+
 def test_a_device_moves_to_the_patient_who_subscribed_last(client, world):
     body = device()
     client.post(SUBSCRIPTIONS.format(pid="me"), headers=world.patient_actor.headers, json=body)
