@@ -236,9 +236,15 @@ def list_alerts(actor: User, status: str | None = None, patient_id: int | None =
     return items
 
 
-def acknowledge_alert(actor: User, alert_id: int, now: datetime | None = None) -> Alert:
-    """A clinician has seen the alert and is acting on it."""
+def acknowledge_alert(
+    actor: User, alert_id: int, note: str | None = None, now: datetime | None = None
+) -> Alert:
+    """A clinician has seen the alert and is acting on it, optionally saying how.
+
+    Acknowledging again changes nothing; with a note that would be lost, so it is refused.
+    """
     now = now or utcnow()
+    note = (note or "").strip() or None
     begin_write()
     alert = _alert_for(actor, alert_id)
     if alert.status == "resolved":
@@ -248,6 +254,11 @@ def acknowledge_alert(actor: User, alert_id: int, now: datetime | None = None) -
         alert.status = "acknowledged"
         alert.acknowledged_at = now
         alert.acknowledged_by_id = actor.id
+        alert.acknowledgment_note = note
+    elif note is not None:
+        raise ConflictError(
+            "This alert is already acknowledged; its note was not kept. Resolve it with a note."
+        )
     # Audited even when it was already acknowledged: the answer shows the alert to this user.
     audit.record(
         "alert.acknowledge",

@@ -41,10 +41,16 @@ class Acknowledge(Resource):
     @document_problems(ns, 401, 403, 404, 409, 415, 422)
     @authenticated
     def post(self, alert_id):
-        """I have seen this alert and am acting on it (body `{}` or none; notes go with resolve)."""
-        if request.content_length or request.is_json:
-            json_body(AlertAcknowledgeSchema)  # refuses fields, so no note is silently dropped
-        return dump(AlertSchema, alert_service.acknowledge_alert(current_user(), alert_id))
+        """I have seen this alert and am acting on it (body `{}`, none, or `{note}`).
+
+        A note on an alert already acknowledged is refused (409) rather than dropped."""
+        data = (
+            json_body(AlertAcknowledgeSchema) if request.content_length or request.is_json else {}
+        )
+        return dump(
+            AlertSchema,
+            alert_service.acknowledge_alert(current_user(), alert_id, data.get("note")),
+        )
 
 
 @ns.route("/<int:alert_id>/resolve")

@@ -238,6 +238,7 @@ class AlertSchema(StrictSchema):
     acknowledged_by_name = fields.String(
         dump_only=True, allow_none=True, metadata={"description": STAFF_NAME}
     )
+    acknowledgment_note = fields.String(dump_only=True, allow_none=True)
     resolved_at = AwareDateTime(dump_only=True, allow_none=True)
     resolved_by_id = fields.Integer(dump_only=True, allow_none=True)
     resolved_by_email = fields.String(
@@ -259,7 +260,13 @@ class AlertQuerySchema(QuerySchema):
 
 
 class AlertAcknowledgeSchema(StrictSchema):
-    """An empty object (or no body): acknowledging takes no note; resolving does."""
+    """`{}` (or no body), or an optional note on what is being done; resolving needs one."""
+
+    note = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "What is being done, e.g. 'Called, left a voicemail'"},
+    )
 
 
 class AlertResolveSchema(StrictSchema):

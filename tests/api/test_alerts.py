@@ -145,16 +145,29 @@ def test_acknowledge_accepts_no_body_and_is_idempotent(client, world):
     assert outcomes == ["ok", "unchanged"]
 
 
-def test_an_acknowledgement_note_is_refused_rather_than_lost(client, world):
+def test_an_acknowledgement_keeps_its_note_and_a_late_note_is_refused_not_lost(client, world):
     phq9(client, world.patient_actor)
     [alert] = inbox(client, world.clinician)
-    response = client.post(
-        f"/api/v1/alerts/{alert['id']}/acknowledge",
-        headers=world.clinician.headers,
-        json={"note": "Will call at noon"},
+    path = f"/api/v1/alerts/{alert['id']}/acknowledge"
+
+    too_long = client.post(path, headers=world.clinician.headers, json={"note": "x" * 2001})
+    first = client.post(
+        path, headers=world.clinician.headers, json={"note": "  Will call at noon "}
     )
-    assert response.status_code == 422 and "note" in response.json["errors"]
-    assert db.session.get(Alert, alert["id"]).status == "open"
+    late = client.post(path, headers=world.admin.headers, json={"note": "I will call too"})
+
+    assert too_long.status_code == 422 and list(too_long.json["errors"]) == ["note"]
+    assert first.status_code == 200
+    assert first.json["acknowledgment_note"] == "Will call at noon"
+    assert first.json["resolution_note"] is None
+    assert late.status_code == 409
+    assert "I will call too" not in late.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Alert, alert["id"])
+    assert (stored.status, stored.acknowledgment_note) == ("acknowledged", "Will call at noon")
+    assert stored.acknowledged_by_id == world.clinician.user.id
+    listed = inbox(client, world.admin)
+    assert [a["acknowledgment_note"] for a in listed] == ["Will call at noon"]
 
 
 @pytest.mark.parametrize(

@@ -349,6 +349,8 @@ export interface Alert {
   acknowledged_by_email?: string | null;
   /** The staff member's display name (null when they have none: show the email). */
   acknowledged_by_name?: string | null;
+  /** Optional, given when acknowledging ("called, left a voicemail"). */
+  acknowledgment_note?: string | null;
   resolved_at: string | null;
   resolved_by_id: number | null;
   resolved_by_email?: string | null;

@@ -27,7 +27,7 @@ function historyLines(alert: Alert, me: number | string | undefined): HTMLElemen
     'ul',
     { class: 'alert-history' },
     h('li', null, `Raised ${formatDateTime(alert.raised_at)}`),
-    alert.acknowledged_at ? h('li', null, `Acknowledged by ${who(alert.acknowledged_by_id, me, alert.acknowledged_by_name ?? alert.acknowledged_by_email)} on ${formatDateTime(alert.acknowledged_at)}`) : null,
+    alert.acknowledged_at ? h('li', null, `Acknowledged by ${who(alert.acknowledged_by_id, me, alert.acknowledged_by_name ?? alert.acknowledged_by_email)} on ${formatDateTime(alert.acknowledged_at)}`, alert.acknowledgment_note ? h('q', { class: 'resolution-note' }, alert.acknowledgment_note) : null) : null,
     alert.resolved_at
       ? h('li', null, `Resolved by ${who(alert.resolved_by_id, me, alert.resolved_by_name ?? alert.resolved_by_email)} on ${formatDateTime(alert.resolved_at)}`, alert.resolution_note ? h('q', { class: 'resolution-note' }, alert.resolution_note) : null)
       : null,
