@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import aliased, lazyload
 
-from clinical.alerts import ALERT_SEVERITIES
+from clinical.alerts import ALERT_SEVERITIES, DEFAULT_THRESHOLDS, days_without_checkin
 from clinical.daily import SCALES, improvement
 from clinical.instruments import INSTRUMENTS
 from models import (
@@ -31,6 +31,7 @@ from models import (
     db,
     utcnow,
 )
+from services import alerts as alert_service
 from services import audit
 from services.patients import require_staff
 
@@ -38,8 +39,6 @@ ADHERENCE_DAYS = 14
 MEAN_DAYS = 7
 # Two 7-day means this far apart (in points, better or worse) give a trend arrow.
 TREND_THRESHOLD = 1.0
-# Days without a check-in that make a patient "missed" on the roster.
-MISSED_DAYS = 3
 RECENT_DAYS = ADHERENCE_DAYS + MEAN_DAYS  # the longest window the roster reads
 
 
@@ -54,6 +53,20 @@ class RosterEntry:
     last_session_at: datetime | None = None
     next_session_at: datetime | None = None
     open_alerts: list[Alert] = field(default_factory=list)
+    # Whole local days without a check-in that make a patient "missed": the clinic's own
+    # threshold of the missed alert (clinical.alerts.missed_alert), so the two agree.
+    missed_days: int = DEFAULT_THRESHOLDS.missed_days
+
+    @property
+    def missed(self) -> bool:
+        """As the missed alert counts: from the last check-in, or from enrolment (a patient
+        enrolled today has missed nothing)."""
+        enrolled_at = self.patient.enrolled_at
+        if enrolled_at is None:
+            return False
+        enrolled_on = enrolled_at.astimezone(ZoneInfo(self.patient.timezone)).date()
+        missed = days_without_checkin(self.today, self.last_checkin_on, enrolled_on)
+        return missed >= self.missed_days
 
     @property
     def days_since_checkin(self) -> int | None:
@@ -70,20 +83,19 @@ class RosterEntry:
             return "urgent_alert"
         if self.open_alerts:
             return "open_alert"
-        if self.patient.enrolled_at is not None and (
-            self.days_since_checkin is None or self.days_since_checkin > MISSED_DAYS
-        ):
-            return "missed_checkins"
         if self.worsening:
             return "worsening"
+        if self.missed:
+            return "missed_checkins"
         return "none"
 
     def sort_key(self) -> tuple:
+        # DESIGN.md §1: safety alerts, then worsening, then missed check-ins.
         ranks = {
             "urgent_alert": 0,
             "open_alert": 1,
-            "missed_checkins": 2,
-            "worsening": 3,
+            "worsening": 2,
+            "missed_checkins": 3,
             "none": 4,
         }
         severity = min((ALERT_SEVERITIES.index(a.severity) for a in self.open_alerts), default=9)
@@ -292,13 +304,14 @@ def roster(actor: User, query: str | None = None, now: datetime | None = None) -
         parameters["like"] = f"%{query.strip().lower()}%"
     entries: dict[int, RosterEntry] = {}
     zones: dict[str, ZoneInfo] = {}
+    missed_days = alert_service.thresholds_for(actor.clinic).missed_days
     for patient, last_on, session_at, next_at in db.session.execute(
         _patients_statement(searching), parameters
     ):
         zone = zones.get(patient.timezone) or zones.setdefault(
             patient.timezone, ZoneInfo(patient.timezone)
         )
-        entry = RosterEntry(patient, now.astimezone(zone).date())
+        entry = RosterEntry(patient, now.astimezone(zone).date(), missed_days=missed_days)
         entry.last_checkin_on, entry.last_session_at = last_on, session_at
         entry.next_session_at = next_at
         entries[patient.id] = entry

@@ -12,14 +12,21 @@ from services import questionnaires as questionnaire_service
 from tests.builders import check_in_days_ago
 
 
-def test_roster_puts_urgent_alerts_first_then_missed_then_worsening(client, world, make_patient):
+def test_roster_puts_safety_alerts_first_then_worsening_then_missed(client, world, make_patient):
+    """DESIGN.md §1: safety alerts, worsening, missed check-ins; missed counted as the missed
+    alert counts it, so a patient enrolled today is not missed yet."""
     calm, calm_actor = make_patient(world.clinic, name="Calm Patient")
     worse, worse_actor = make_patient(world.clinic, name="Worse Patient")
+    gone, gone_actor = make_patient(world.clinic, name="Gone Patient")
     for back in range(14):
         check_in_days_ago(calm_actor, back, 7, anxiety=3)
         check_in_days_ago(worse_actor, back, 8 if back >= 7 else 5, anxiety=3)
+    for back in range(4, 14):  # steady, then nothing for the last three whole days
+        check_in_days_ago(gone_actor, back, 7, anxiety=3)
+    gone.enrolled_at = datetime.now(UTC) - timedelta(days=30)
+    db.session.commit()
     check_in_days_ago(world.patient_actor, 0, 6, anxiety=3, self_harm_thoughts=True)  # urgent
-    # world.other_patient ("Pat Two") has never checked in since enrolment days ago
+    # world.other_patient ("Pat Two") enrolled just now and has not checked in yet
     roster = client.get("/api/v1/patients", headers=world.clinician.headers).json["items"]
 
     names = [entry["patient"]["display_name"] for entry in roster]
@@ -36,7 +43,11 @@ def test_roster_puts_urgent_alerts_first_then_missed_then_worsening(client, worl
         "mean_7d": 7.0,
         "trend": "stable",
     }
-    assert names.index("Worse Patient") < names.index("Calm Patient")
+    assert by_name["Gone Patient"]["attention"] == "missed_checkins"
+    assert by_name["Gone Patient"]["days_since_checkin"] == 4
+    assert by_name["Pat Two"]["attention"] == "none"
+    assert names.index("Worse Patient") < names.index("Gone Patient")
+    assert names.index("Gone Patient") < names.index("Calm Patient")
 
 
 def test_roster_shows_latest_questionnaires_and_searches(client, world):
@@ -55,6 +66,7 @@ def test_roster_reads_the_last_check_in_and_session_beyond_the_recent_window(cli
     check_in_days_ago(world.patient_actor, 40, 5)
     check_in_days_ago(world.patient_actor, 30, 6)
     now = datetime.now(UTC).replace(microsecond=0)
+    world.patient.enrolled_at = now - timedelta(days=90)
     for days_back in (60, 45):
         started = now - timedelta(days=days_back)
         db.session.add(
@@ -112,3 +124,18 @@ def test_roster_is_for_staff_of_the_clinic_only(client, world):
     assert client.get("/api/v1/patients", headers=world.patient_actor.headers).status_code == 403
     other = client.get("/api/v1/patients", headers=world.other_clinician.headers).json["items"]
     assert other == []
+
+
+def test_roster_follows_the_clinics_missed_threshold(client, world, make_patient):
+    gone, gone_actor = make_patient(world.clinic, name="Gone Patient")
+    gone.enrolled_at = datetime.now(UTC) - timedelta(days=30)
+    check_in_days_ago(gone_actor, 4, 7, anxiety=3)  # the last three whole days without one
+
+    def attention() -> str:
+        roster = client.get("/api/v1/patients", headers=world.clinician.headers).json["items"]
+        return next(e for e in roster if e["patient"]["id"] == gone.id)["attention"]
+
+    assert attention() == "missed_checkins"
+    world.clinic.settings = {"alerts": {"missed_days": 5}}
+    db.session.commit()
+    assert attention() == "none"

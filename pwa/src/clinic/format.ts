@@ -14,7 +14,7 @@ export const ATTENTION_LABELS: Record<string, string> = {
 };
 
 /** Filter choices on the roster, most pressing first. */
-export const ATTENTION_ORDER = ['urgent_alert', 'open_alert', 'missed_checkins', 'worsening', 'none'] as const;
+export const ATTENTION_ORDER = ['urgent_alert', 'open_alert', 'worsening', 'missed_checkins', 'none'] as const;
 
 export function attentionLabel(attention: string | null | undefined): string {
   const key = attention ?? 'none';

@@ -281,7 +281,7 @@ export interface Problem {
 
 /* ---- The clinician app's payloads ---- */
 
-export type Attention = 'urgent_alert' | 'open_alert' | 'missed_checkins' | 'worsening' | 'none';
+export type Attention = 'urgent_alert' | 'open_alert' | 'worsening' | 'missed_checkins' | 'none';
 export type ScaleTrend = 'improving' | 'stable' | 'worsening' | 'unknown';
 export type DailyScaleCode = 'mood' | 'anxiety' | 'pain';
 
