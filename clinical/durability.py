@@ -7,13 +7,13 @@ about a week; maintenance is dosed a little before it wears off, Andrade 2017).
 The exact procedure and its defaults are in docs/clinical.md "Durability".
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
 from clinical._series import EPSILON, by_date, days, window_mean
-from clinical.daily import daily_scale, improvement, oriented
+from clinical.daily import SCALES, daily_scale, improvement, oriented, symptom_burden
 
 DurabilityStatus = Literal[
     "faded", "ongoing", "censored_by_next_session", "no_response", "insufficient_data"
@@ -43,6 +43,13 @@ class DurabilityRules:
 
 DEFAULT_RULES = DurabilityRules()
 
+# The pre-treatment level (points from the scale's best end) from which a patient is followed
+# on a scale; None: always. Mood is every patient's main scale. Anxiety mirrors pain's rule:
+# both are 0-10 higher-is-worse symptom ratings; 4 is where such a rating starts to mean
+# "moderate or worse" (Selby 2010, ESAS), and below it the floor leaves little to gain (at most
+# the baseline), so half of a gain is a point or so, within the day-to-day noise of one rating.
+FOLLOWED_FROM: dict[str, float | None] = {"mood": None, "anxiety": 4.0, "pain": 4.0}
+
 
 @dataclass(frozen=True)
 class Durability:
@@ -69,6 +76,27 @@ class Durability:
     half_point_date: date | None
     provisional: bool
     reason: str | None = None
+
+
+def followed_scales(baselines: Mapping[str, float | None]) -> list[str]:
+    """The daily scales a patient's session durability is followed on, in `SCALES` order.
+
+    `baselines` holds each scale's pre-treatment daily mean (None or absent: unknown). Mood is
+    always followed; anxiety and pain when their pre-treatment mean is at least 4 points from
+    the scale's best end (both are higher-is-worse: a mean of 4 or more). An unknown baseline
+    is not followed.
+    Source: docs/clinical.md §6 "Scales followed" (4+ = moderate or worse, Selby 2010, ESAS).
+    """
+    followed = []
+    for scale, rated in SCALES.items():
+        threshold = FOLLOWED_FROM[scale]
+        baseline = baselines.get(scale)
+        if threshold is None or (
+            baseline is not None
+            and symptom_burden(rated.direction, baseline) >= threshold - EPSILON
+        ):
+            followed.append(scale)
+    return followed
 
 
 def session_durability(

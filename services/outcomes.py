@@ -15,9 +15,6 @@ from models import CheckIn, Patient, QuestionnaireResponse, TreatmentSession, Us
 from services import audit
 from services.patients import resolve_patient
 
-# A patient whose pre-treatment daily pain averages this or more is followed for pain durability.
-PAIN_PATIENT_BASELINE = 4.0
-
 
 @dataclass(frozen=True)
 class PatientHistory:
@@ -112,10 +109,12 @@ def compute_outcomes(history: PatientHistory, now: datetime) -> dict[str, Any]:
         measures.append(
             outcomes.daily_outcome(scale, history.daily[scale], first_on, as_of=latest_on)
         )
-    pain_baseline = outcomes.daily_baseline(history.daily["pain"], first_on)
-    followed = ["mood"]
-    if pain_baseline is not None and pain_baseline.mean >= PAIN_PATIENT_BASELINE:
-        followed.append("pain")
+    # Durability is followed on mood always, on anxiety and pain for a patient whose
+    # pre-treatment mean of that scale is 4 or more (clinical.durability.followed_scales).
+    baselines = {scale: outcomes.daily_baseline(history.daily[scale], first_on) for scale in SCALES}
+    followed = durability.followed_scales(
+        {scale: baseline.mean for scale, baseline in baselines.items() if baseline is not None}
+    )
     session_dates = [s.local_date for s in history.sessions if s.local_date <= today]
     per_scale = {
         scale: durability.durability_by_session(

@@ -146,8 +146,8 @@ def test_outcomes_of_the_course(client, world, course):
     assert (pain["baseline"], pain["latest"], pain["status"]) == (6, 3, "response")
     assert pain["minimal_important_change"] is True
 
-    # Pain averaged 6 before treatment: this is a pain patient, followed on both scales.
-    assert body["durability_scales"] == ["mood", "pain"]
+    # Anxiety averaged 8 and pain 6 before treatment: followed on all three scales.
+    assert body["durability_scales"] == ["mood", "anxiety", "pain"]
     [session] = body["sessions"]
     assert session["local_date"] == (day0 + timedelta(days=SESSION_DAY)).isoformat()
     assert (session["phase"], session["modality"]) == ("induction", "iv_infusion")
@@ -160,6 +160,11 @@ def test_outcomes_of_the_course(client, world, course):
     pain_d = session["durability"]["pain"]
     assert pain_d["status"] == "ongoing" and pain_d["provisional"] is True
     assert pain_d["days"] == COURSE_DAYS - SESSION_DAY
+    anxiety_d = session["durability"]["anxiety"]
+    assert set(anxiety_d) == set(pain_d)  # carried exactly the way pain's is
+    assert anxiety_d["status"] == "ongoing" and anxiety_d["provisional"] is True
+    assert anxiety_d["days"] == COURSE_DAYS - SESSION_DAY
+    assert (anxiety_d["pre_level"], anxiety_d["peak_level"], anxiety_d["gain"]) == (8, 2, 6)
 
     assert get_outcomes(client, world.patient_actor) == body
 
@@ -180,7 +185,61 @@ def test_a_later_session_censors_the_earlier_one(client, world, course):
     assert first["durability"]["mood"]["status"] == "faded"  # faded on day 17, before day 20
     assert first["durability"]["pain"]["status"] == "censored_by_next_session"
     assert first["durability"]["pain"]["days"] == 12
+    assert first["durability"]["anxiety"]["status"] == "censored_by_next_session"
+    assert first["durability"]["anxiety"]["days"] == 12
     assert second["durability"]["mood"]["status"] == "no_response"
+
+
+def daily_course(world, anxiety: list[int], pain: int = 1) -> date:
+    """Mood 5 and `pain` every day; `anxiety[i]` on day i + 1; an infusion on day 8 (of 30)."""
+    day0 = enrol_days_ago(world.patient, COURSE_DAYS)
+    for day in range(1, COURSE_DAYS + 1):
+        check_in(world.patient_actor.user, day0, day, 5, anxiety[day - 1], pain)
+        if day == SESSION_DAY:
+            infusion(world.clinician.user, world.patient.id, day0, day)
+    return day0
+
+
+def test_anxiety_that_falls_after_a_session_and_rises_back_has_a_durability(client, world):
+    # Anxiety 7 before (the day of the session too), 2 on days 9-15, 7 again from day 16.
+    day0 = daily_course(world, [7] * SESSION_DAY + [2] * 7 + [7] * 15)
+    body = get_outcomes(client, world.clinician, world.patient.id)
+
+    # Pain 1 before treatment: not followed; anxiety 7: followed.
+    assert body["durability_scales"] == ["mood", "anxiety"]
+    [session] = body["sessions"]
+    assert set(session["durability"]) == {"mood", "anxiety"}
+    anxiety = session["durability"]["anxiety"]
+    # Pre 7, peak 2 (gain 5, lower is better): half given back at a 3-day mean of 4.5 or more.
+    # Day 16 (session + 8): days 14-16 are 2, 2, 7 = 3.67; day 17: 2, 7, 7 = 5.33, faded.
+    assert anxiety["status"] == "faded"
+    assert anxiety["days"] == 9
+    assert anxiety["half_point_date"] == (day0 + timedelta(days=SESSION_DAY + 9)).isoformat()
+    assert anxiety["peak_date"] == (day0 + timedelta(days=SESSION_DAY + 3)).isoformat()
+    assert (anxiety["pre_level"], anxiety["peak_level"], anxiety["gain"]) == (7, 2, 5)
+    assert anxiety["provisional"] is False
+    assert session["durability"]["mood"]["status"] == "no_response"  # mood 5 throughout
+    assert get_outcomes(client, world.patient_actor) == body
+
+
+def test_anxiety_is_not_followed_from_a_low_baseline(client, world):
+    # Anxiety averaged 3 before treatment: little to gain, so no durability is followed for it,
+    # though its outcome against baseline is still reported.
+    daily_course(world, [3] * SESSION_DAY + [0] * 7 + [3] * 15, pain=6)
+    body = get_outcomes(client, world.clinician, world.patient.id)
+    assert body["durability_scales"] == ["mood", "pain"]
+    [session] = body["sessions"]
+    assert "anxiety" not in session["durability"]
+    assert measures(body)["anxiety"]["baseline"] == 3
+
+
+def test_anxiety_that_rises_after_a_session_is_no_response(client, world):
+    # Higher anxiety is worse: a rise from 5 to 9 is no gain, however large.
+    daily_course(world, [5] * SESSION_DAY + [9] * 22)
+    body = get_outcomes(client, world.clinician, world.patient.id)
+    assert body["durability_scales"] == ["mood", "anxiety"]
+    anxiety = body["sessions"][0]["durability"]["anxiety"]
+    assert (anxiety["status"], anxiety["days"], anxiety["gain"]) == ("no_response", None, -4)
 
 
 def test_without_sessions_outcomes_say_why(client, world):

@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinical.durability import DurabilityRules, durability_by_session, session_durability
+from clinical.durability import (
+    DurabilityRules,
+    durability_by_session,
+    followed_scales,
+    session_durability,
+)
 from tests.clinical.series import SESSION, around, day
 
 PRE = [3] * 7  # mood 3 for the week before the session
@@ -29,6 +34,25 @@ def test_pain_fades_the_same_way_with_its_direction_reversed() -> None:
     result = session_durability("pain", values, SESSION)
     assert (result.status, result.days, result.gain) == ("faded", 9, 5)
     assert result.peak_level == 2
+
+
+def test_anxiety_fades_the_same_way_with_its_direction_reversed() -> None:
+    values = around(SESSION, [8] * 7, [2] * 7 + [8] * 10)  # anxiety falls, then returns
+    result = session_durability("anxiety", values, SESSION)
+    # Pre 8, peak 2 (gain 6): the half point is a 3-day mean of 5; days 7-9 give (2+8+8)/3 = 6.
+    assert (result.status, result.days, result.gain) == ("faded", 9, 6)
+    assert (result.peak_level, result.peak_date, result.half_point_date) == (2, day(3), day(9))
+    assert result.scale == "anxiety"
+
+
+def test_anxiety_that_rises_after_a_session_is_no_response_not_a_gain() -> None:
+    # Higher anxiety is worse: a rise after the session is no benefit, whatever its size.
+    values = around(SESSION, [4] * 7, [8] * 14)
+    result = session_durability("anxiety", values, SESSION)
+    assert (result.status, result.days) == ("no_response", None)
+    assert (result.peak_level, result.gain) == (8, -4)  # 4 points worse: negative
+    mood_reading = session_durability("mood", values, SESSION)
+    assert mood_reading.status == "ongoing"  # the same numbers read as mood would be a gain
 
 
 def test_fade_is_reached_at_exactly_half_the_gain() -> None:
@@ -181,22 +205,23 @@ def test_a_fade_is_final_once_observed(before, after) -> None:
         assert full.gain is not None and full.gain >= 1
 
 
-@given(series_values, series_values)
-def test_mood_and_a_mirrored_pain_series_agree(before, after) -> None:
+@pytest.mark.parametrize("symptom", ["pain", "anxiety"])
+@given(before=series_values, after=series_values)
+def test_mood_and_a_mirrored_symptom_series_agree(symptom, before, after) -> None:
     def mirror(values: list[int | None]) -> list[int | None]:
         return [None if v is None else 10 - v for v in values]
 
     mood = session_durability("mood", around(SESSION, before, after), SESSION)
-    pain = session_durability("pain", around(SESSION, mirror(before), mirror(after)), SESSION)
+    other = session_durability(symptom, around(SESSION, mirror(before), mirror(after)), SESSION)
     assert (mood.status, mood.days, mood.peak_date, mood.half_point_date, mood.reason) == (
-        pain.status,
-        pain.days,
-        pain.peak_date,
-        pain.half_point_date,
-        pain.reason,
+        other.status,
+        other.days,
+        other.peak_date,
+        other.half_point_date,
+        other.reason,
     )
     if mood.gain is not None:
-        assert mood.gain == pytest.approx(pain.gain)
+        assert mood.gain == pytest.approx(other.gain)
 
 
 @given(series_values, series_values)
@@ -208,3 +233,33 @@ def test_status_and_days_are_consistent(before, after) -> None:
     else:
         assert result.days is None
     assert isinstance(result.session_on, date)
+
+
+# --- which scales a patient is followed on --------------------------------------------------
+
+
+def test_mood_is_always_followed_and_symptoms_from_a_baseline_of_4() -> None:
+    assert followed_scales({}) == ["mood"]
+    assert followed_scales({"mood": 9, "anxiety": None, "pain": None}) == ["mood"]
+    assert followed_scales({"anxiety": 8}) == ["mood", "anxiety"]
+    assert followed_scales({"pain": 6}) == ["mood", "pain"]
+    # Always in the scales' order, whatever the order given.
+    assert followed_scales({"pain": 6, "anxiety": 8, "mood": 3}) == ["mood", "anxiety", "pain"]
+
+
+@pytest.mark.parametrize(
+    ("baseline", "followed"), [(0, False), (3, False), (3.99, False), (4, True), (10, True)]
+)
+@pytest.mark.parametrize("symptom", ["anxiety", "pain"])
+def test_anxiety_and_pain_share_the_threshold_edge(symptom, baseline, followed) -> None:
+    assert (symptom in followed_scales({symptom: baseline})) is followed
+
+
+def test_the_threshold_respects_direction() -> None:
+    # Anxiety is higher-is-worse: a low baseline (little anxiety) is the one not followed,
+    # and a floating mean a hair under 4 still counts as 4.
+    assert "anxiety" not in followed_scales({"anxiety": 2})
+    assert "anxiety" in followed_scales({"anxiety": 8})
+    assert "anxiety" in followed_scales({"anxiety": sum([4.1, 3.9, 4.2, 3.8]) / 4})
+    # Mood's level never decides: a patient whose mood was already good is still followed.
+    assert followed_scales({"mood": 10}) == followed_scales({"mood": 0}) == ["mood"]
