@@ -5,11 +5,14 @@ from flask_restx import Namespace, Resource
 
 from api.auth import authenticated, current_user
 from api.namespaces.common import document_problems, dump
-from api.restx import json_body, model, query_args, query_params
+from api.restx import json_body, load, model, query_args, query_params
 from api.schemas.checkins import (
     CheckInCreateSchema,
+    CheckInDaySchema,
     CheckInListSchema,
     CheckInQuerySchema,
+    CheckInRevisionListSchema,
+    CheckInRevisionSchema,
     CheckInSchema,
 )
 from api.schemas.users import (
@@ -126,3 +129,17 @@ class CheckIns(Resource):
         if resources := checkin_crisis_resources(current_user(), result.revision):
             body["crisis_resources"] = resources
         return body, 201 if result.created else 200
+
+
+@ns.route("/<string:pid>/checkins/<string:local_date>/revisions")
+@ns.doc(params={**PID, "local_date": "The check-in's local date, YYYY-MM-DD"})
+class CheckInRevisions(Resource):
+    @ns.doc(security="bearer")
+    @ns.response(200, "Every version, first submitted first", model(ns, CheckInRevisionListSchema))
+    @document_problems(ns, 401, 404, 422)
+    @authenticated
+    def get(self, pid, local_date):
+        """Every submitted version of one day's check-in: corrections never erase the first."""
+        day = load(CheckInDaySchema, {"local_date": local_date})["local_date"]
+        items = checkin_service.list_revisions(current_user(), pid, day)
+        return {"items": dump(CheckInRevisionSchema, items, many=True)}

@@ -92,3 +92,20 @@ class CheckInQuerySchema(QuerySchema):
     def _ordered(self, data, **kwargs):
         if data.get("from_") and data.get("to") and data["from_"] > data["to"]:
             raise ValidationError("'from' must not be after 'to'.", "from")
+
+
+class CheckInRevisionSchema(CheckInSchema):
+    """One submitted version of a day's check-in, as it was sent (`id` is the revision's)."""
+
+    class Meta:
+        exclude = ("crisis_resources",)
+
+
+class CheckInRevisionListSchema(StrictSchema):
+    items = fields.List(fields.Nested(CheckInRevisionSchema), dump_only=True)
+
+
+class CheckInDaySchema(StrictSchema):
+    """The `{local_date}` of a check-in's path."""
+
+    local_date = LocalDate(required=True, metadata={"description": "The local date, YYYY-MM-DD"})

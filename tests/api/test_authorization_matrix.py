@@ -34,7 +34,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from models import AuditEvent, Base, db
+from models import AuditEvent, Base, CheckIn, db
 from tests.apispec import Operation, example, live_spec, operations, request_parts, seed_records
 from tests.conftest import Actor, World
 
@@ -105,6 +105,7 @@ def matrix(world: World, make_staff) -> Matrix:
             "appointment_id": str(target["appointment"]),
             "user_id": str(colleague.user.id),
             "delivery_id": str(target["reminder"]),
+            "local_date": db.session.get(CheckIn, target["checkin"]).local_date.isoformat(),
         },
         markers=markers,
         visible={

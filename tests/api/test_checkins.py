@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from models import CheckIn, CheckInRevision, db
-from services import checkins as checkin_service
+from models import AuditEvent, CheckIn, CheckInRevision, db
 
 
 def local_today(zone: str) -> date:
@@ -74,9 +73,36 @@ def test_a_correction_replaces_the_day_and_keeps_the_earlier_revision(client, wo
     assert corrected.json["revision"] == 2
     items = client.get("/api/v1/patients/me/checkins", headers=headers).json["items"]
     assert [i["mood"] for i in items] == [7]
-    today = local_today("America/New_York")
-    revisions = checkin_service.list_revisions(world.patient_actor.user, "me", today)
-    assert [(r.revision, r.mood) for r in revisions] == [(1, 3), (2, 7)]
+    today = local_today("America/New_York").isoformat()
+    mine = client.get(f"/api/v1/patients/me/checkins/{today}/revisions", headers=headers)
+    assert mine.status_code == 200
+    assert [(r["revision"], r["mood"]) for r in mine.json["items"]] == [(1, 3), (2, 7)]
+    assert "crisis_resources" not in mine.json["items"][0]
+    path = f"/api/v1/patients/{world.patient.id}/checkins/{today}/revisions"
+    theirs = client.get(path, headers=world.clinician.headers)
+    assert theirs.json == mine.json
+    read = db.session.scalar(
+        select(AuditEvent.resource).where(
+            AuditEvent.action == "read", AuditEvent.actor_id == world.clinician.user.id
+        )
+    )
+    assert read == f"patients/{world.patient.id}/checkins/{today}"
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2026-02-30", "0001-01-01"])
+def test_revisions_of_a_day_need_a_real_date(client, world, day):
+    answer = client.get(
+        f"/api/v1/patients/me/checkins/{day}/revisions", headers=world.patient_actor.headers
+    )
+    assert answer.status_code == 422 and list(answer.json["errors"]) == ["local_date"]
+
+
+def test_revisions_stay_within_the_clinic(client, world):
+    today = local_today("America/New_York").isoformat()
+    client.post("/api/v1/patients/me/checkins", headers=world.patient_actor.headers, json=checkin())
+    path = f"/api/v1/patients/{world.patient.id}/checkins/{today}/revisions"
+    assert client.get(path, headers=world.other_clinician.headers).status_code == 404
+    assert client.get(path, headers=world.other_patient_actor.headers).status_code == 404
 
 
 def test_late_entries_up_to_two_days_are_flagged(client, world):
