@@ -120,7 +120,9 @@ def correct_session(
 
 
 def list_sessions(actor: User, pid: str | int) -> list[TreatmentSession]:
-    """A patient's treatment sessions, oldest first (patients see their own)."""
+    """A patient's treatment sessions, oldest first: clinicians only (DESIGN.md §5), as the rows
+    carry the clinician's notes. Patients see their sessions' dates and doses on their trend."""
+    require_staff(actor)
     patient = resolve_patient(actor, pid)
     sessions = list(
         db.session.scalars(

@@ -91,10 +91,15 @@ def test_record_every_field_and_list_it(client, enrolled):
     assert item["recorded_by_id"] == world.clinician.user.id
     assert item["started_at"].endswith("+00:00")  # stored and answered in UTC
 
-    for actor, pid in ((world.clinician, world.patient.id), (world.patient_actor, "me")):
-        listed = client.get(sessions_path(pid), headers=actor.headers)
-        assert listed.status_code == 200
-        assert listed.json["items"] == [item]
+    listed = client.get(sessions_path(world.patient.id), headers=world.clinician.headers)
+    assert listed.status_code == 200
+    assert listed.json["items"] == [item]
+    # DESIGN.md §5: the list is the clinicians' (it carries their notes); the patient sees the
+    # session's date and dose on their own trend.
+    mine = client.get(sessions_path("me"), headers=world.patient_actor.headers)
+    assert mine.status_code == 403 and "Tolerated well" not in mine.get_data(as_text=True)
+    trend = client.get("/api/v1/patients/me/trends", headers=world.patient_actor.headers)
+    assert [s["id"] for s in trend.json["sessions"]] == [item["id"]]
     [event] = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "session.create")
     ).all()
