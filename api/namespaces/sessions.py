@@ -23,10 +23,10 @@ PID = {"pid": "A patient id; a patient may use `me` to list their own"}
 class Sessions(Resource):
     @ns.doc(security="bearer")
     @ns.response(200, "Sessions, oldest first", model(ns, TreatmentSessionListSchema))
-    @document_problems(ns, 401, 404)
+    @document_problems(ns, 401, 403, 404)
     @authenticated
     def get(self, pid):
-        """A patient's treatment sessions."""
+        """A patient's treatment sessions (clinicians; patients see them on their trend)."""
         items = session_service.list_sessions(current_user(), pid)
         return {"items": dump(TreatmentSessionSchema, items, many=True)}
 
