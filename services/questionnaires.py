@@ -12,6 +12,7 @@ from clinical.instruments import INSTRUMENTS, InvalidAnswers, score, validate_di
 from clinical.safety import crisis_resources, has_safety_signal
 from models import (
     Appointment,
+    Clinic,
     Patient,
     QuestionnaireRequest,
     QuestionnaireResponse,
@@ -34,8 +35,13 @@ class SubmittedQuestionnaire:
 
 
 def interval_days(patient: Patient) -> int:
+    """The patient's clinic's questionnaire interval."""
+    return clinic_interval_days(patient.clinic)
+
+
+def clinic_interval_days(clinic: Clinic) -> int:
     """The clinic's questionnaire interval; a missing or invalid setting gives the default."""
-    value = (patient.clinic.settings or {}).get("questionnaire_interval_days")
+    value = (clinic.settings or {}).get("questionnaire_interval_days")
     if (
         isinstance(value, int)
         and not isinstance(value, bool)

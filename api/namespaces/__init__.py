@@ -7,6 +7,7 @@ from api.namespaces import (
     appointments,
     audit,
     auth,
+    clinic,
     exports,
     instruments,
     me,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     )
     api.add_namespace(auth.ns, path="/auth")
     api.add_namespace(me.ns, path="/me")
+    api.add_namespace(clinic.ns, path="/clinic")
     api.add_namespace(patients.ns, path="/patients")
     api.add_namespace(questionnaires.ns, path="/patients")
     api.add_namespace(sessions.ns, path="/patients")

@@ -40,7 +40,12 @@ from tests.conftest import Actor, World
 
 PUBLIC = {("POST", "/auth/login"), ("POST", "/auth/enroll")}
 # Operations that read or write no patient data, so a 2xx need not be audited.
-NOT_PATIENT_DATA = {("GET", "/me"), ("GET", "/instruments"), ("GET", "/push/public-key")}
+NOT_PATIENT_DATA = {
+    ("GET", "/me"),
+    ("GET", "/instruments"),
+    ("GET", "/push/public-key"),
+    ("GET", "/clinic"),
+}
 # Writes that may change nothing with the generated body, and are audited only when they do:
 # removing a push subscription that is not there (tests/api/test_reminders.py audits a real one).
 AUDITED_WHEN_CHANGED = {("DELETE", "/patients/{pid}/push-subscriptions")}
