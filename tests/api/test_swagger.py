@@ -64,3 +64,29 @@ def test_swagger_ui_is_served(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"swagger" in response.data.lower()
+
+
+def test_no_two_schemas_share_a_name():
+    """Swagger's definitions are keyed by the schema's class name: two `ClinicSchema`s in two
+    modules would document one operation with the other's fields, and nothing else would say."""
+    import importlib
+    import pkgutil
+
+    from marshmallow import Schema
+
+    import api.schemas
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.iter_modules(api.schemas.__path__):
+        module = importlib.import_module(f"api.schemas.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Schema)
+                and value.__module__ == module.__name__
+            ):
+                where = f"{value.__module__}.{value.__qualname__}"
+                if seen.setdefault(value.__name__, where) != where:
+                    clashes.append((seen[value.__name__], where))
+    assert clashes == []
