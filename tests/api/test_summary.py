@@ -1,6 +1,6 @@
 """The printable since-last-visit summary."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from models import db
@@ -12,7 +12,11 @@ def test_summary_since_the_last_session(client, world, make_patient):
     patient, actor = make_patient(world.clinic, name="Visit Patient")
     for back in range(20, 10, -1):
         check_in_days_ago(actor, back, 3)
-    session_at = datetime.now(UTC) - timedelta(days=10, hours=1)
+    # At 01:00 local, 10 local days back: on the day of the first mood-7 check-in whatever the
+    # hour the test runs (10 days and an hour back from just after midnight was the day before).
+    zone = ZoneInfo(patient.timezone)
+    day = datetime.now(zone).date() - timedelta(days=10)
+    session_at = datetime.combine(day, time(1, 0), tzinfo=zone).astimezone(UTC)
     # the patient was created today: record the session as if enrolled earlier
     patient.created_at = patient.enrolled_at = datetime.now(UTC) - timedelta(days=30)
     db.session.commit()
