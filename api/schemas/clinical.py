@@ -273,19 +273,140 @@ class AlertResolveSchema(StrictSchema):
     note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+def _number(description: str = "") -> fields.Float:
+    return fields.Float(dump_only=True, allow_none=True, metadata={"description": description})
+
+
+def _text(description: str = "") -> fields.String:
+    return fields.String(dump_only=True, allow_none=True, metadata={"description": description})
+
+
+class OutcomeMeasureSchema(StrictSchema):
+    """One measure against its baseline (clinical.outcomes.Outcome)."""
+
+    measure = fields.String(dump_only=True, metadata={"description": "phq9, gad7, mood, ..."})
+    status = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "remission, response, partial_response, no_response, worsening, "
+            "insufficient_data or not_applicable, as the measure's definition says"
+        },
+    )
+    baseline = _number()
+    baseline_at = _text("An instant (questionnaires) or a local date (daily scales)")
+    latest = _number()
+    latest_at = _text("An instant (questionnaires) or a local date (daily scales)")
+    change = _number("Latest minus baseline, as the scale reads")
+    improvement = _number("The change signed so that positive is better")
+    percent_change = _number("Improvement in % of the baseline burden; positive is better")
+    remission = fields.Boolean(dump_only=True, allow_none=True)
+    minimal_important_change = fields.Boolean(dump_only=True, allow_none=True)
+    reliable_change = _text("reliable_improvement, reliable_deterioration or no_reliable_change")
+    definition = fields.String(dump_only=True, metadata={"description": "The rule, in words"})
+    reason = _text("Why the status is insufficient_data or not_applicable")
+
+
+class DurabilitySchema(StrictSchema):
+    """How long one session's benefit lasted on one daily scale (clinical.durability)."""
+
+    session_on = fields.String(dump_only=True, metadata={"description": "Local date"})
+    scale = fields.String(dump_only=True)
+    status = fields.String(
+        dump_only=True,
+        metadata={
+            "description": "faded, ongoing, censored_by_next_session, no_response or "
+            "insufficient_data"
+        },
+    )
+    days = fields.Integer(dump_only=True, allow_none=True)
+    pre_level = _number()
+    peak_level = _number()
+    peak_date = _text("Local date")
+    gain = _number("Points, positive is better")
+    half_point_date = _text("Local date the rolling mean gave back half the gain")
+    provisional = fields.Boolean(dump_only=True)
+    reason = _text()
+
+
+class OutcomeSessionSchema(StrictSchema):
+    session_id = fields.Integer(dump_only=True)
+    started_at = fields.String(dump_only=True)
+    local_date = fields.String(dump_only=True)
+    phase = fields.String(dump_only=True)
+    modality = fields.String(dump_only=True)
+    durability = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(DurabilitySchema),
+        dump_only=True,
+        metadata={"description": "By scale, for the scales in durability_scales"},
+    )
+
+
 class OutcomesSchema(StrictSchema):
     first_session_at = fields.String(dump_only=True, allow_none=True)
-    measures = fields.List(fields.Dict(), dump_only=True)
+    measures = fields.List(fields.Nested(OutcomeMeasureSchema), dump_only=True)
     durability_scales = fields.List(fields.String(), dump_only=True)
-    sessions = fields.List(fields.Dict(), dump_only=True)
+    sessions = fields.List(fields.Nested(OutcomeSessionSchema), dump_only=True)
+
+
+class AsBuilt(fields.List):
+    """Documented as the list its inner field describes, answered as the service built it.
+
+    A 365-day trend has 1,095 points that services.outcomes already made plain (ISO dates,
+    rounded means); walking them again field by field would double the request's cost. The
+    API's fuzz test (tests/api/test_fuzz.py) checks every answer against this documentation,
+    so the two cannot drift apart."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class TrendPointSchema(StrictSchema):
+    local_date = fields.String(dump_only=True)
+    value = _number("0-10; null on a day without a check-in")
+    mean_7d = _number("Mean of the 7 days ending here (at least 4 rated), 2 decimals")
+
+
+class TrendScaleSchema(StrictSchema):
+    code = fields.String(dump_only=True)
+    label = fields.String(dump_only=True)
+    direction = fields.String(dump_only=True, metadata={"description": "higher_is_better|worse"})
+    low_label = fields.String(dump_only=True)
+    high_label = fields.String(dump_only=True)
+    change_direction = fields.String(
+        dump_only=True, metadata={"description": "improving, worsening, stable, insufficient_data"}
+    )
+    change = _number()
+    points = AsBuilt(fields.Nested(TrendPointSchema), dump_only=True)
+
+
+class TrendSessionSchema(StrictSchema):
+    id = fields.Integer(dump_only=True)
+    started_at = fields.String(dump_only=True)
+    local_date = fields.String(dump_only=True)
+    modality = fields.String(dump_only=True)
+    phase = fields.String(dump_only=True)
+    dose_mg = _number()
+    dose_mg_per_kg = _number()
+    bp_peak = fields.List(
+        fields.Integer(), dump_only=True, allow_none=True, metadata={"description": "[sys, dia]"}
+    )
+    dissociation_score = _number()
+
+
+class TrendQuestionnaireSchema(StrictSchema):
+    instrument = fields.String(dump_only=True)
+    local_date = fields.String(dump_only=True)
+    total = fields.Integer(dump_only=True)
+    severity = fields.String(dump_only=True)
 
 
 class TrendsSchema(StrictSchema):
     from_ = fields.String(attribute="from", data_key="from", dump_only=True)
     to = fields.String(dump_only=True)
-    scales = fields.List(fields.Dict(), dump_only=True)
-    sessions = fields.List(fields.Dict(), dump_only=True)
-    questionnaires = fields.List(fields.Dict(), dump_only=True)
+    scales = AsBuilt(fields.Nested(TrendScaleSchema), dump_only=True)
+    sessions = AsBuilt(fields.Nested(TrendSessionSchema), dump_only=True)
+    questionnaires = AsBuilt(fields.Nested(TrendQuestionnaireSchema), dump_only=True)
 
 
 class SummaryQuerySchema(QuerySchema):
