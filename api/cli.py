@@ -23,7 +23,9 @@ from services.errors import ServiceError
 @click.option("--email", required=True)
 @click.option("--password", required=True, help="At least 10 characters, not a common one")
 @click.option("--admin", is_flag=True, help="Also manages the clinic")
-@click.option("--phone", default=None, help="The clinic's phone, shown with crisis resources")
+@click.option(
+    "--phone", default=None, help="The clinic's phone, shown with crisis resources (set or changed)"
+)
 @click.option("--name", "display_name", default=None, help="As colleagues know them (alert trail)")
 def create_clinician(
     clinic_name: str,
@@ -39,6 +41,8 @@ def create_clinician(
         clinic = Clinic(name=clinic_name, phone=phone)
         db.session.add(clinic)
         db.session.flush()
+    elif phone is not None and phone != clinic.phone:
+        clinic.phone = phone  # asked for in words: not dropped because the clinic exists
     try:
         user = auth_service.create_staff(
             clinic.id, email, password, admin=admin, display_name=display_name

@@ -119,6 +119,22 @@ def test_create_clinician(app, client):
     )
     assert taken.exit_code != 0 and "goes by this name" in taken.output
     assert db.session.scalar(select(User.id).where(User.email == "d@east.test")) is None
+    with_phone = runner.invoke(
+        args=[
+            "create-clinician",
+            "--clinic",
+            "East Clinic",
+            "--email",
+            "e@east.test",
+            "--password",
+            "a-long-passphrase",
+            "--phone",
+            "+1 555 0177",
+        ]
+    )
+    assert with_phone.exit_code == 0, with_phone.output
+    db.session.expire_all()
+    assert db.session.get(Clinic, user.clinic_id).phone == "+1 555 0177"  # the clinic existed
 
 
 def _demo_headers(client) -> dict[str, str]:
