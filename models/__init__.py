@@ -2,7 +2,7 @@
 
 from models.appointments import Appointment
 from models.audit import AuditEvent
-from models.auth import AuthToken, Invitation
+from models.auth import AuthToken, Invitation, SignInLockout
 from models.base import Base, UTCDateTime, db, utcnow
 from models.checkin import CheckIn, CheckInRevision
 from models.clinic import ROLES, STAFF_ROLES, Clinic, Patient, User
@@ -36,6 +36,7 @@ __all__ = [
     "QuestionnaireResponse",
     "ReminderDelivery",
     "ReminderSettings",
+    "SignInLockout",
     "TreatmentSession",
     "TreatmentSessionRevision",
     "UTCDateTime",

@@ -41,3 +41,16 @@ class Invitation(Base):
     used_at: Mapped[datetime | None]
 
     patient: Mapped[Patient] = relationship(lazy="joined")
+
+
+class SignInLockout(Base):
+    """Failed sign-ins for an email that has no account, counted and locked exactly as an
+    account's are (users.failed_logins and locked_until), so that neither a sequence of answers
+    nor their timing tells whether an email has an account. Keyed by a keyed hash of the
+    normalised email (services.auth.email_digest): the address itself is never kept."""
+
+    __tablename__ = "sign_in_lockouts"
+
+    email_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]

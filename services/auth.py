@@ -1,5 +1,7 @@
 """Sign-in, enrolment, bearer tokens and sign-out."""
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,6 +16,7 @@ from models import (
     Invitation,
     Patient,
     PushSubscription,
+    SignInLockout,
     User,
     begin_write,
     db,
@@ -25,6 +28,7 @@ from services.errors import AuthenticationFailed, ConflictError, InvalidInput, T
 from services.passwords import hash_password, needs_rehash, policy_problems, verify_password
 from services.patients import require_staff, resolve_patient
 from services.reminders.settings import recompute_next_due
+from services.upsert import insert_for
 
 # Failed sign-ins before the account locks; each further failure doubles the lock.
 LOCK_AFTER_FAILURES = 5
@@ -66,32 +70,54 @@ def issue_token(user: User, now: datetime) -> IssuedToken:
     return IssuedToken(raw, expires_at, user)
 
 
-def login(email: str, password: str, now: datetime | None = None) -> IssuedToken:
-    """Check an email and password; the same failure whether the email exists or not.
+def email_digest(email: str) -> str:
+    """Keyed hash (HMAC-SHA-256 with SECRET_KEY) of a normalised email: how the sign-in
+    lockout of an unknown email and the per-account rate limit name an email without keeping
+    it (emails are guessable, so a plain hash would not hide them)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    normal = email.strip().lower().encode()
+    return hmac.new(key, b"sign-in:" + normal, hashlib.sha256).hexdigest()
 
-    The password is verified (argon2id, ~0.1 s of CPU) before the write lock is taken, so on
-    SQLite no check-in of the clinic waits for it; the account is read again under the lock,
-    where the lockout and the hash that was checked are confirmed."""
+
+def login(email: str, password: str, now: datetime | None = None) -> IssuedToken:
+    """Check an email and password; the same answers whether the email has an account or not.
+
+    An email without an account counts failures and locks exactly as an account does (a
+    SignInLockout row keyed by `email_digest`), so a run of wrong passwords answers the same
+    401s, then the same 429s with the same Retry-After, for both. The password is verified
+    (argon2id, ~0.1 s of CPU; a dummy verification for an unknown email) before the write lock
+    is taken, so on SQLite no check-in of the clinic waits for it; the account or the lockout
+    record is read again under the lock, where the lockout and the hash that was checked are
+    confirmed."""
     now = now or utcnow()
     email = email.strip().lower()
+    digest = email_digest(email)
     found = db.session.scalar(select(User).where(User.email == email))
     checked = found.password_hash if found is not None else None
-    # Hash even for an unknown email (verify_password does with no hash): same time either way.
-    valid = not _locked(found, now) and verify_password(checked, password)
+    seen: User | SignInLockout | None = (
+        found if found is not None else db.session.get(SignInLockout, digest)
+    )
+    # Hash even for an unknown email (verify_password does with no hash): same time either way;
+    # neither is verified while locked.
+    valid = not _locked(seen, now) and verify_password(checked, password)
     rehashed = hash_password(password) if valid and needs_rehash(checked or "") else None
     begin_write()
-    user = db.session.get(User, found.id, populate_existing=True) if found is not None else None
-    if user is not None and _locked(user, now):
+    # The row is locked (FOR UPDATE OF users: its clinic and patient come outer-joined) so that
+    # on PostgreSQL racing failures are all counted, as an unknown email's are.
+    user = (
+        db.session.get(User, found.id, populate_existing=True, with_for_update={"of": User})
+        if found is not None
+        else None
+    )
+    lockout = user if user is not None else _email_lockout(digest)
+    if _locked(lockout, now):
         audit.record("auth.login_locked", actor=user, outcome="refused")
         db.session.commit()
-        retry = int((user.locked_until - now).total_seconds()) + 1
+        retry = int((lockout.locked_until - now).total_seconds()) + 1
         raise Throttled("Too many failed sign-ins: try again later.", retry_after=retry)
     if user is None or not user.active or not valid or user.password_hash != checked:
-        if user is not None:
-            _register_failure(user, now)
-            audit.record("auth.login_failed", actor=user, outcome="refused")
-        else:
-            audit.record("auth.login_failed", actor=None, outcome="refused")
+        _register_failure(lockout, now)
+        audit.record("auth.login_failed", actor=user, outcome="refused")
         db.session.commit()
         raise AuthenticationFailed("Wrong email or password.")
     user.failed_logins = 0
@@ -104,8 +130,20 @@ def login(email: str, password: str, now: datetime | None = None) -> IssuedToken
     return issued
 
 
-def _locked(user: User | None, now: datetime) -> bool:
-    return user is not None and user.locked_until is not None and user.locked_until > now
+def _email_lockout(digest: str) -> SignInLockout:
+    """The lockout record of an email without an account, created at its first failure and
+    locked for the rest of the transaction (on PostgreSQL two workers racing on one email both
+    count: the second waits for the first's row)."""
+    db.session.execute(
+        insert_for(SignInLockout.__table__)
+        .values(email_digest=digest, failed_logins=0)
+        .on_conflict_do_nothing(index_elements=["email_digest"])
+    )
+    return db.session.get(SignInLockout, digest, populate_existing=True, with_for_update=True)
+
+
+def _locked(record: User | SignInLockout | None, now: datetime) -> bool:
+    return record is not None and record.locked_until is not None and record.locked_until > now
 
 
 def enroll(
@@ -284,12 +322,13 @@ def revoke_all_tokens(user: User, now: datetime | None = None) -> None:
     )
 
 
-def _register_failure(user: User, now: datetime) -> None:
-    """Count a wrong password; from LOCK_AFTER_FAILURES on, each failure doubles the lock."""
-    user.failed_logins += 1
-    if user.failed_logins >= LOCK_AFTER_FAILURES:
-        doublings = min(user.failed_logins - LOCK_AFTER_FAILURES, 10)
-        user.locked_until = now + min(LOCK_BASE * (2**doublings), LOCK_MAX)
+def _register_failure(record: User | SignInLockout, now: datetime) -> None:
+    """Count a wrong password on an account, or on an unknown email's lockout record; from
+    LOCK_AFTER_FAILURES on, each failure doubles the lock."""
+    record.failed_logins += 1
+    if record.failed_logins >= LOCK_AFTER_FAILURES:
+        doublings = min(record.failed_logins - LOCK_AFTER_FAILURES, 10)
+        record.locked_until = now + min(LOCK_BASE * (2**doublings), LOCK_MAX)
 
 
 def change_password(

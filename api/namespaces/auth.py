@@ -29,7 +29,12 @@ class Login(Resource):
     @limiter.limit(_login_limit)
     @limiter.limit(_login_limit, key_func=login_account_key)
     def post(self):
-        """Sign in with email and password (staff, and patients who gave an email)."""
+        """Sign in with email and password (staff, and patients who gave an email).
+
+        An email without an account answers exactly as a wrong password does, one attempt or a
+        run of them: 401, then after 5 failures 429 with Retry-After while the email is locked
+        (1 minute, doubling up to an hour; the right password is refused too), then the rate
+        limits' 429 (per address and per email)."""
         data = json_body(LoginSchema)
         return dump(TokenSchema, auth_service.login(data["email"], data["password"]))
 

@@ -1,7 +1,9 @@
 """Sign-in hardening: throttles per address and per account (memory and Redis), the growing
-lockout, argon2 rehash, password change and what it revokes, enrolment throttling, ProxyFix."""
+lockout, the same answers for an email with and without an account, argon2 rehash, password
+change and what it revokes, enrolment throttling, ProxyFix."""
 
 import socket
+import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -10,8 +12,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from api import create_app
+from api.limits import login_account_key
 from config import ProductionConfig
-from models import AuditEvent, AuthToken, User, db
+from models import AuditEvent, AuthToken, SignInLockout, User, db
 from services import auth as auth_service
 from services.errors import AuthenticationFailed, Throttled
 from tests.conftest import PASSWORD
@@ -119,6 +122,7 @@ def test_redis_storage_counts_across_workers(make_app, world):
     store = redis.Redis.from_url(REDIS_URL)
     keys = list(store.scan_iter(f"*{prefix}*"))
     assert keys  # the counts live in Redis, not in either process
+    assert not any(b"x.test" in key for key in keys)  # keyed by the email's hash, not the email
     store.delete(*keys)
 
 
@@ -192,6 +196,162 @@ def test_the_lockout_doubles_with_each_further_failure_up_to_an_hour(app, make_c
     issued = auth_service.login("doc@north.test", PASSWORD, now=now)
     assert issued.user.id == user.id
     assert db.session.get(User, user.id).failed_logins == 0
+
+
+# --- an email with an account and one without answer alike ----------------------------------
+
+# Statuses are asserted below; the time-dependent headers are compared within this many seconds.
+SLACK = 2
+TIMED_HEADERS = ("Retry-After", "X-RateLimit-Reset")
+
+
+def _answer(response) -> dict:
+    """What a client sees of an answer, but the headers that count down with the clock."""
+    headers = {k: v for k, v in response.headers.items() if k not in TIMED_HEADERS}
+    return {"status": response.status_code, "body": response.json, "headers": headers}
+
+
+def test_a_run_of_wrong_passwords_answers_the_same_with_or_without_an_account(
+    make_app, make_clinic, make_staff
+):
+    """Six wrong passwords and a 429 used to mean the account exists: an unknown email answered
+    401 until the per-account limit. Both now answer alike, body, headers and Retry-After."""
+    app = make_app(RATELIMIT_ENABLED=True)  # the shipped limit, 10 per minute
+    with app.app_context():
+        make_staff(make_clinic(), email="doc@north.test")
+    client = app.test_client()
+
+    runs = {}
+    for email, address in (("doc@north.test", "10.0.0.1"), ("nobody@north.test", "10.0.0.2")):
+        runs[email] = [login(client, email, f"wrong-password-{i}", address) for i in range(13)]
+    known, unknown = runs["doc@north.test"], runs["nobody@north.test"]
+
+    assert [r.status_code for r in known] == [401] * 5 + [429] * 8
+    for step, (k, u) in enumerate(zip(known, unknown, strict=True)):
+        assert _answer(k) == _answer(u), step
+        for name in TIMED_HEADERS:
+            assert (name in k.headers) == (name in u.headers), (step, name)
+            assert abs(int(k.headers[name]) - int(u.headers[name])) <= SLACK, (step, name)
+    lockout = "Too many failed sign-ins: try again later."
+    assert [r.json["detail"] for r in known[5:10]] == [lockout] * 5  # the lockout's 429s
+    assert 50 <= int(known[5].headers["Retry-After"]) <= 61
+    assert known[-1].json["detail"] != lockout  # then the per-account limit's
+
+
+def _outcome(email: str, password: str, now: datetime) -> tuple:
+    try:
+        auth_service.login(email, password, now=now)
+    except Throttled as refused:
+        return ("Throttled", refused.detail, refused.retry_after)
+    except AuthenticationFailed as refused:
+        return ("AuthenticationFailed", refused.detail, None)
+    return ("signed in",)
+
+
+def test_the_growing_lockout_is_the_same_for_an_unknown_email(app, make_clinic, make_staff):
+    user = make_staff(make_clinic(), email="doc@north.test").user
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    # Five failures, locked a minute; one more after it, two minutes; one more, four.
+    seconds = [0, 1, 2, 3, 4, 5, 6, 70, 71, 72, 200, 201, 300]
+    runs = {
+        email: [_outcome(email, "wrong-password-1", start + timedelta(seconds=s)) for s in seconds]
+        for email in ("doc@north.test", "Nobody@North.test ")
+    }
+    known, unknown = runs.values()
+
+    assert known == unknown
+    assert [o[0] for o in known] == ["AuthenticationFailed"] * 5 + ["Throttled"] * 2 + [
+        "AuthenticationFailed",
+        "Throttled",
+        "Throttled",
+        "AuthenticationFailed",
+        "Throttled",
+        "Throttled",
+    ]
+    assert [o[2] for o in known if o[2]] == [60, 59, 120, 119, 240, 141]
+    # A locked account refuses even the right password, as the unknown email refuses any.
+    locked = start + timedelta(seconds=301)
+    right = _outcome("doc@north.test", PASSWORD, locked)
+    assert right == _outcome("nobody@north.test", PASSWORD, locked)
+    assert right == ("Throttled", "Too many failed sign-ins: try again later.", 140)
+    # Once the lock is over the right password signs in; the unknown email is still refused.
+    free = start + timedelta(seconds=441)
+    assert _outcome("doc@north.test", PASSWORD, free) == ("signed in",)
+    assert _outcome("nobody@north.test", PASSWORD, free)[0] == "AuthenticationFailed"
+
+    # The unknown email's record keeps its keyed hash only; the audit trail tells the same story.
+    record = db.session.scalars(select(SignInLockout)).one()
+    assert record.email_digest == auth_service.email_digest("nobody@north.test")
+    assert "north" not in record.email_digest
+    actions = {
+        actor: db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.actor_id.is_(None) if actor is None else AuditEvent.actor_id == actor)
+            .order_by(AuditEvent.id)
+        ).all()
+        for actor in (user.id, None)
+    }
+    assert actions[user.id][:-1] == actions[None][:-1]
+    assert (actions[user.id][-1], actions[None][-1]) == ("auth.login", "auth.login_failed")
+    assert actions[None].count("auth.login_locked") == 7
+
+
+def test_a_locked_unknown_email_costs_no_hash_like_a_locked_account(app, world, monkeypatch):
+    calls = []
+    real = auth_service.verify_password
+    monkeypatch.setattr(auth_service, "verify_password", lambda h, p: calls.append(h) or real(h, p))
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    counts = []
+    for email in (db.session.get(User, world.clinician.user.id).email, "nobody@north.test"):
+        calls.clear()
+        for _ in range(auth_service.LOCK_AFTER_FAILURES + 3):
+            with pytest.raises((AuthenticationFailed, Throttled)):
+                auth_service.login(email, "wrong-password-1", now=now)
+        counts.append(len(calls))
+    assert counts == [auth_service.LOCK_AFTER_FAILURES] * 2
+
+
+def test_racing_wrong_passwords_are_all_counted_with_or_without_an_account(
+    app, make_clinic, make_staff
+):
+    """Several workers at once (threads here; gunicorn workers or instances in production share
+    the database the same way): five failures lock, whoever wins the races, for both emails."""
+    make_staff(make_clinic(), email="doc@north.test")
+    racers = 8
+    start = threading.Barrier(racers * 2)
+    statuses: dict[str, list[int]] = {"doc@north.test": [], "nobody@north.test": []}
+
+    def attempt(email: str) -> None:
+        client = app.test_client()
+        start.wait(10)
+        statuses[email].append(login(client, email, "wrong-password-1").status_code)
+
+    threads = [
+        threading.Thread(target=attempt, args=(email,)) for email in statuses for _ in range(racers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    expected = [401] * auth_service.LOCK_AFTER_FAILURES
+    expected += [429] * (racers - auth_service.LOCK_AFTER_FAILURES)
+    assert {email: sorted(codes) for email, codes in statuses.items()} == {
+        "doc@north.test": expected,
+        "nobody@north.test": expected,
+    }
+    db.session.rollback()
+    record = db.session.get(SignInLockout, auth_service.email_digest("nobody@north.test"))
+    user = db.session.scalar(select(User).where(User.email == "doc@north.test"))
+    assert record.failed_logins == user.failed_logins == auth_service.LOCK_AFTER_FAILURES
+
+
+def test_the_per_account_limit_is_keyed_by_the_emails_hash(app):
+    with app.test_request_context(json={"email": " Doc@North.test", "password": "x"}):
+        key = login_account_key()
+    assert key == "login:" + auth_service.email_digest("doc@north.test")
+    assert "north" not in key.lower()
+    with app.test_request_context(json={"password": "x"}):
+        assert login_account_key() == "login:-"
 
 
 # --- argon2 parameters -----------------------------------------------------------------------
