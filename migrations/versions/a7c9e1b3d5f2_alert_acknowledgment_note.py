@@ -18,11 +18,14 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ALTER TABLE on both databases (SQLite has dropped columns since 3.35): batch mode would
+# rebuild `alerts` from a reflection of the schema, which cannot read the expression index on
+# users (uq_users_clinic_display_name) and warns.
+
+
 def upgrade():
-    with op.batch_alter_table("alerts") as batch_op:
-        batch_op.add_column(sa.Column("acknowledgment_note", sa.Text(), nullable=True))
+    op.add_column("alerts", sa.Column("acknowledgment_note", sa.Text(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table("alerts") as batch_op:
-        batch_op.drop_column("acknowledgment_note")
+    op.drop_column("alerts", "acknowledgment_note")
