@@ -8,6 +8,7 @@ import { staffName } from './account-input';
 import { createClinicApp } from './app';
 import { renderAccount } from './pages/account';
 import { renderAlerts } from './pages/alerts';
+import { renderClinicSettings } from './pages/clinic-settings';
 import { renderInvite } from './pages/invite';
 import { renderPatient } from './pages/patient';
 import { renderRoster } from './pages/roster';
@@ -42,6 +43,7 @@ function main(): void {
     { path: '/clinic/patients/:id/summary', title: 'Since-last-visit summary', guard: staffOnly, render: (ctx) => renderSummary(app, ctx) },
     { path: '/clinic/account', title: 'Your account', guard: staffOnly, render: () => renderAccount(app) },
     { path: '/clinic/staff', title: 'Staff', guard: staffOnly, render: () => renderStaff(app) },
+    { path: '/clinic/settings', title: 'Clinic settings', guard: staffOnly, render: () => renderClinicSettings(app) },
   ];
   const notFound: Route = {
     path: '*',

@@ -165,6 +165,17 @@ export function showServerProblem(error: unknown, fields: readonly Field[], regi
   region.focus();
 }
 
+/** The zones a time-zone select offers (the browser's list), with `first` in it even when the list lacks it. */
+export function timeZoneChoices(first: string): { value: string; label: string }[] {
+  let zones: string[];
+  try {
+    zones = Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = [];
+  }
+  return (zones.includes(first) ? zones : [first, ...zones]).map((zone) => ({ value: zone, label: zone.replace(/_/g, ' ') }));
+}
+
 /** Hands a downloaded file to the browser's "save" (a temporary object URL; nothing kept). */
 export function saveFile(file: DownloadedFile): void {
   const url = URL.createObjectURL(file.blob);

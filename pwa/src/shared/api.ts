@@ -33,6 +33,8 @@ import type {
   StaffMember,
   Trends,
   User,
+  ClinicSettings,
+  ClinicSettingsUpdate,
 } from './types';
 
 export const API_BASE = '/api/v1';
@@ -333,6 +335,10 @@ export function createApiClient(options: ApiClientOptions) {
     exportCsv: (pid: number | string, kind: 'checkins' | 'questionnaires' | 'sessions') =>
       download(`/patients/${enc(pid)}/export.csv`, { kind }, `patient-${pid}-${kind}.csv`),
     exportFhir: (pid: number | string) => download(`/patients/${enc(pid)}/fhir`, {}, `patient-${pid}-fhir.json`),
+    /* The clinic and its rules: staff read them, admins change them. */
+    clinicSettings: () => call<ClinicSettings>('GET', '/clinic'),
+    /** Admins; send only what changed (`alerts` may be partial). Answers the clinic as it now is. */
+    updateClinicSettings: (changes: ClinicSettingsUpdate) => call<ClinicSettings>('PATCH', '/clinic', { body: changes }),
   };
 }
 

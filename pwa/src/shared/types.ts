@@ -518,3 +518,47 @@ export interface DownloadedFile {
   blob: Blob;
   filename: string;
 }
+
+/**
+ * A clinic's alert thresholds (`GET /clinic` `alerts`, DESIGN.md §6). Points
+ * are on the 0-10 daily scales or the questionnaire totals; `_days` are whole
+ * local days. The urgent rule (self-harm thoughts, PHQ-9 item 9) is fixed.
+ */
+export interface AlertThresholds {
+  phq9_worsening_points: number;
+  gad7_worsening_points: number;
+  phq9_severe_total: number;
+  gad7_severe_total: number;
+  mood_decline_points: number;
+  pain_rise_points: number;
+  /** Null: the anxiety-rise alert is off. */
+  anxiety_rise_points: number | null;
+  decline_recent_days: number;
+  decline_recent_min_days: number;
+  decline_prior_days: number;
+  decline_prior_min_days: number;
+  missed_days: number;
+  side_effect_severities: Severity[];
+}
+
+/** The signed-in staff member's clinic and its rules as they apply now (`GET /clinic`). */
+export interface ClinicSettings {
+  id: number;
+  name: string;
+  /** Shown to patients beside 988 and 911 on a safety signal; null when none is set. */
+  phone: string | null;
+  timezone: string;
+  questionnaire_interval_days: number;
+  alerts: AlertThresholds;
+  /** What the rules are when the clinic has not changed them. */
+  defaults: { questionnaire_interval_days: number; alerts: AlertThresholds };
+}
+
+/** What an admin changes (`PATCH /clinic`): only what is given changes, `alerts` included. */
+export interface ClinicSettingsUpdate {
+  name?: string;
+  phone?: string | null;
+  timezone?: string;
+  questionnaire_interval_days?: number;
+  alerts?: Partial<AlertThresholds>;
+}

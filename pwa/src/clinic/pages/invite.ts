@@ -9,7 +9,7 @@ import { whileBusy } from '../../shared/forms';
 import type { Invitation } from '../../shared/types';
 import type { ClinicApp } from '../app';
 import { formatDateTime } from '../format';
-import { inputField, selectField, showFieldErrors, showServerProblem, type Field } from '../ui';
+import { inputField, selectField, showFieldErrors, showServerProblem, timeZoneChoices, type Field } from '../ui';
 
 /** Code, link and QR code of one invitation. */
 export async function invitationCard(invitation: Invitation): Promise<HTMLElement> {
@@ -51,24 +51,15 @@ export async function invitationCard(invitation: Invitation): Promise<HTMLElemen
   );
 }
 
-function timeZones(): string[] {
-  try {
-    return Intl.supportedValuesOf('timeZone');
-  } catch {
-    return [deviceTimeZone()];
-  }
-}
-
 export function renderInvite(app: ClinicApp): Node {
   const name = inputField({ label: 'Name', name: 'display_name', required: true, maxlength: 120, hint: 'As the care team calls them.' });
   const external = inputField({ label: 'MRN or external id (optional)', name: 'external_id', maxlength: 64 });
-  const zones = timeZones();
   const device = deviceTimeZone();
   const zone = selectField({
     label: 'Time zone',
     name: 'timezone',
     hint: 'Where the patient lives: reminders and daily dates follow it.',
-    choices: (zones.includes(device) ? zones : [device, ...zones]).map((z) => ({ value: z, label: z.replace(/_/g, ' ') })),
+    choices: timeZoneChoices(device),
     value: device,
   });
   const fields: Field[] = [name, external, zone];
