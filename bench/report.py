@@ -29,6 +29,9 @@ METHOD = """\
   window. The floor is bench/floor_app.py, a bare WSGI app doing the revision INSERT and the
   current-row upsert in one transaction through the same driver, under the same gunicorn
   settings and the same client. Workers are waited for until booted and idle before a run.
+  Other shapes of gunicorn, set with WEB_CONCURRENCY and WEB_THREADS (2x4, 2x8, 3x4, 4x2, 8x1
+  workers x threads, tried in sessions 6 and 7), put the app at 0.20-0.32 of the floor on
+  either database, as 4x4 does: a shape that helps the app helps the floor as much.
 - **Reads as service calls** (the figures are about the code, not the HTTP stack; the trend is
   also timed over HTTP for reference). The floor of a read is the service's own SQL, captured
   from the call and replayed through the same psycopg connection with every row fetched and a
