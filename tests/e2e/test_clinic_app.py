@@ -280,9 +280,12 @@ def test_acknowledge_and_resolve_an_alert_with_a_note(demo, desk):
     card = page.locator("article.alert-card").filter(has_text="PHQ-9 item 9")
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Open")
+    card.get_by_label("Acknowledgment note (optional)").fill("Calling the patient now.")
     card.get_by_role("button", name="Acknowledge").click()
     card = page.locator("article.alert-card").filter(has_text="PHQ-9 item 9")
     expect(card).to_contain_text(re.compile(r"Acknowledged by you on"))
+    expect(card).to_contain_text("Calling the patient now.")
+    expect(card.get_by_label("Acknowledgment note (optional)")).to_have_count(0)
 
     card.get_by_role("button", name="Resolve").click()
     expect(card.get_by_text("a resolution note is required")).to_be_visible()
@@ -302,6 +305,7 @@ def test_acknowledge_and_resolve_an_alert_with_a_note(demo, desk):
     )
     me = api_get(page, demo, "/me")["id"]
     assert alert["acknowledged_by_id"] == me and alert["resolved_by_id"] == me
+    assert alert["acknowledgment_note"] == "Calling the patient now."
 
 
 def test_invite_a_patient_shows_code_link_and_qr(demo, desk):

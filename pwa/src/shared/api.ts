@@ -322,7 +322,8 @@ export function createApiClient(options: ApiClientOptions) {
       call<Summary>('GET', `/patients/${enc(pid)}/summary`, { query: { since: since || undefined } }),
     alerts: async (status?: AlertStatus | 'active', patientId?: number | string) =>
       itemsOf(await call<ItemList<Alert>>('GET', '/alerts', { query: { status, patient_id: patientId } })),
-    acknowledgeAlert: (id: number | string) => call<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, { body: {} }),
+    acknowledgeAlert: (id: number | string, note?: string) =>
+      call<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, { body: note ? { note } : {} }),
     resolveAlert: (id: number | string, note: string) => call<Alert>('POST', `/alerts/${enc(id)}/resolve`, { body: { note } }),
     /* Staff accounts: admins list, add and deactivate; anyone renames themself, admins anyone of their clinic. */
     staff: async () => itemsOf(await call<ItemList<StaffMember>>('GET', '/users')),

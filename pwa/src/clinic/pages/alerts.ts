@@ -59,18 +59,19 @@ function alertCard(app: ClinicApp, alert: Alert, onChanged: (updated: Alert, tex
   const errors = h('div', { class: 'form-messages', tabindex: '-1' });
   const actions = h('div', { class: 'alert-actions' });
   if (alert.status === 'open') {
+    const ackNote = textareaField({ label: 'Acknowledgment note (optional)', name: 'note', hint: 'What you are doing about it, e.g. “Called, left a voicemail”.', rows: 1, maxlength: 2000 });
     const acknowledge = h('button', { type: 'button', class: 'button button-secondary' }, 'Acknowledge');
     acknowledge.addEventListener('click', () => {
       void whileBusy(acknowledge, 'Acknowledging…', async () => {
         try {
-          const updated = await app.api.acknowledgeAlert(alert.id);
+          const updated = await app.api.acknowledgeAlert(alert.id, ackNote.control.value.trim() || undefined);
           onChanged(updated, `Alert acknowledged: ${humanise(alert.kind)} for ${alert.patient_name}.`);
         } catch (error) {
-          showServerProblem(error, [], errors);
+          showServerProblem(error, [ackNote], errors);
         }
       });
     });
-    actions.append(h('div', { class: 'button-row' }, acknowledge));
+    actions.append(ackNote.wrapper, h('div', { class: 'button-row' }, acknowledge));
   }
   const note = textareaField({ label: 'Resolution note', name: 'note', hint: 'What was done (required to resolve).', rows: 2, maxlength: 2000 });
   const resolve = h('button', { type: 'submit', class: 'button' }, 'Resolve');
